@@ -1,0 +1,58 @@
+"""Resolving who the user is in a federation, and the permission decorator family."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from stegvis.core.models import Federation, Membership
+from stegvis.core.tenancy import federation_scope, unscoped
+
+
+def memberships_for(user) -> list[Membership]:
+    """All active memberships of a user, across federations (for the federation switcher)."""
+    if not user.is_authenticated:
+        return []
+    with unscoped():
+        return list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("federation")
+            .order_by("federation__name")
+        )
+
+
+def membership_in(user, federation: Federation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    with federation_scope(federation):
+        return (
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("authority", "association", "hub")
+            .first()
+        )
+
+
+def federation_view(perm: str | None = None):
+    """Decorator for views under ``/f/<slug>/``: requires a membership and, if given, ``perm``.
+
+    A federation the user is not a member of answers 404, as if it did not exist.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if getattr(request, "membership", None) is None:
+                raise Http404("Sidan finns inte.")
+            if perm is not None and not request.membership.has_perm(perm):
+                raise PermissionDenied("Din roll har inte behörighet till den här sidan.")
+            return view(request, *args, **kwargs)
+
+        wrapped.federation_view = True
+        return wrapped
+
+    return decorator

@@ -1,0 +1,47 @@
+"""What each role sees first. Later apps add their own panels to ``PANELS``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from stegvis.core.models import Association, Authority, Hub, Membership
+from stegvis.core.roles import Perm
+from stegvis.interventions.models import Intervention
+
+ROLE_INTRO = {
+    "federation_admin": "Du administrerar förbundet: organisationer, användare, insatser och logg.",
+    "intervention_lead": "Du leder insatser: budget, mål och rapporter. Du ser inga personuppgifter.",
+    "case_worker": "Du arbetar med deltagarna i dina insatser.",
+    "association_coordinator": "Du utforskar föreningar och planerar aktiviteter med dem.",
+    "association_leader": "Du registrerar närvaro för din förenings aktiviteter.",
+    "steering": "Du följer förbundets resultat på övergripande nivå.",
+    "evaluator": "Du följer upp och utvärderar med sammanställda siffror.",
+}
+
+# Each panel is (permission or None, function(request) -> dict with "title" and "template").
+PANELS: list[tuple[str | None, Callable]] = []
+
+
+def _federation_figures(request) -> dict:
+    return {
+        "title": "Förbundet i siffror",
+        "template": "core/_panel_figures.html",
+        "figures": [
+            ("Huvudmän", Authority.objects.count()),
+            ("Knutpunkter", Hub.objects.count()),
+            ("Föreningar", Association.objects.filter(active=True).count()),
+            ("Insatser", Intervention.objects.count()),
+            ("Medarbetare", Membership.objects.filter(is_active=True).count()),
+        ],
+    }
+
+
+PANELS.append((Perm.VIEW_DIRECTORY, _federation_figures))
+
+
+def dashboard_context(request) -> dict:
+    membership = request.membership
+    panels = [
+        build(request) for perm, build in PANELS if perm is None or membership.has_perm(perm)
+    ]
+    return {"intro": ROLE_INTRO.get(membership.role, ""), "panels": panels}

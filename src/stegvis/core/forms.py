@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from stegvis.core.models import AuditEntry
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Användarnamn",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label="Lösenord",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Fel användarnamn eller lösenord. Tänk på att lösenordet skiljer på "
+        "stora och små bokstäver.",
+        "inactive": "Kontot är inaktiverat. Kontakta förbundets administratör.",
+    }
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="Användare", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="Händelse", required=False, choices=[("", "Alla")] + AuditEntry.Action.choices
+    )
+    object_type = forms.CharField(label="Objekttyp", required=False, max_length=60)
+    object_id = forms.CharField(label="Objekt-id", required=False, max_length=64)
+    date_from = forms.DateField(
+        label="Från", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Till", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "Slutdatumet ligger före startdatumet.")
+        return data
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(label="Sök namn, roll eller organisation", required=False, max_length=100)

@@ -1,0 +1,103 @@
+"""Request id, security headers, session idle timeout and the federation scope."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+
+from stegvis.core import audit
+from stegvis.core.models import Federation
+from stegvis.core.tenancy import federation_scope
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (or keeps a well-formed X-Request-ID) for the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        token = audit.set_request_context(request_id=request.id, ip_address=client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            audit.reset_request_context(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and request.path.endswith("/docs"):
+            # The interactive API docs load their own scripts and styles.
+            return response
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Logs the user out after ``SESSION_IDLE_TIMEOUT_SECONDS`` without a request."""
+
+    KEY = "stegvis_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class FederationMiddleware:
+    """Resolves ``/f/<slug>/`` to the federation and the user's membership, and runs the view
+    inside that federation's scope. Views outside ``/f/`` run without a scope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("federation_slug")
+        request.federation = None
+        request.membership = None
+        if slug is None:
+            return None
+        from stegvis.core.access import membership_in
+
+        federation = Federation.objects.filter(slug=slug).first()
+        if federation is None:
+            return None  # the view's decorator answers 404
+        membership = membership_in(request.user, federation)
+        if membership is None:
+            return None
+        request.federation = federation
+        request.membership = membership
+        view_kwargs.pop("federation_slug")
+        with federation_scope(federation):
+            return view_func(request, *view_args, **view_kwargs)

@@ -1,0 +1,40 @@
+"""Navigation by role: each entry is shown to memberships that hold its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from stegvis.core.roles import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None = None
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Översikt", "core:dashboard"),
+    NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
+    NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
+    NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG),
+]
+
+
+def nav_for(request) -> list[dict]:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.perm and not membership.has_perm(item.perm):
+            continue
+        try:
+            url = reverse(item.url_name, args=[request.federation.slug])
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "active": request.path == url})
+    return items

@@ -1,0 +1,86 @@
+"""Roles and what they may do (SPEC §1, modelled on SUS).
+
+One table of permissions per role; views, API endpoints and selectors ask ``has_perm``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    FEDERATION_ADMIN = "federation_admin", "Samverkansadministratör"
+    INTERVENTION_LEAD = "intervention_lead", "Insatsansvarig"
+    CASE_WORKER = "case_worker", "Deltagaransvarig/handläggare"
+    ASSOCIATION_COORDINATOR = "association_coordinator", "Föreningssamordnare"
+    ASSOCIATION_LEADER = "association_leader", "Föreningsledare"
+    STEERING = "steering", "Styrgrupp"
+    EVALUATOR = "evaluator", "Utvärderare"
+
+
+class Perm:
+    """Permission names. Personal data is split from aggregates on purpose."""
+
+    MANAGE_FEDERATION = "manage_federation"  # organisations, users, reference data
+    VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_DIRECTORY = "view_directory"
+    VIEW_ALL_PERSONAL_DATA = "view_all_personal_data"  # every intervention in the federation
+    VIEW_SCOPED_PERSONAL_DATA = "view_scoped_personal_data"  # only assigned interventions
+    REGISTER_PARTICIPANTS = "register_participants"
+    MANAGE_INTERVENTIONS = "manage_interventions"
+    VIEW_AGGREGATES = "view_aggregates"
+    EXPORT_REPORTS = "export_reports"
+    MANAGE_ASSOCIATIONS = "manage_associations"
+    MANAGE_ACTIVITIES = "manage_activities"
+    RECORD_ATTENDANCE = "record_attendance"  # only the leader's own activities
+    EXPORT_ALL_DATA = "export_all_data"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.FEDERATION_ADMIN: frozenset(
+        {
+            Perm.MANAGE_FEDERATION,
+            Perm.VIEW_AUDIT_LOG,
+            Perm.VIEW_DIRECTORY,
+            Perm.VIEW_ALL_PERSONAL_DATA,
+            Perm.REGISTER_PARTICIPANTS,
+            Perm.MANAGE_INTERVENTIONS,
+            Perm.VIEW_AGGREGATES,
+            Perm.EXPORT_REPORTS,
+            Perm.MANAGE_ASSOCIATIONS,
+            Perm.MANAGE_ACTIVITIES,
+            Perm.EXPORT_ALL_DATA,
+        }
+    ),
+    # Manages the intervention, budget and reports, and sees no personal data.
+    Role.INTERVENTION_LEAD: frozenset(
+        {Perm.VIEW_DIRECTORY, Perm.MANAGE_INTERVENTIONS, Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}
+    ),
+    # Personal data only for participants in the interventions the case worker is assigned to.
+    Role.CASE_WORKER: frozenset(
+        {
+            Perm.VIEW_DIRECTORY,
+            Perm.VIEW_SCOPED_PERSONAL_DATA,
+            Perm.REGISTER_PARTICIPANTS,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    Role.ASSOCIATION_COORDINATOR: frozenset(
+        {
+            Perm.VIEW_DIRECTORY,
+            Perm.MANAGE_ASSOCIATIONS,
+            Perm.MANAGE_ACTIVITIES,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    # Sees only the attendance list of his own activities (first names, attendance).
+    Role.ASSOCIATION_LEADER: frozenset({Perm.RECORD_ATTENDANCE}),
+    Role.STEERING: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES}),
+    Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}),
+}
+
+PERSONAL_DATA_PERMS = frozenset({Perm.VIEW_ALL_PERSONAL_DATA, Perm.VIEW_SCOPED_PERSONAL_DATA})
+
+
+def role_has_perm(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

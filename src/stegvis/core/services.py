@@ -1,0 +1,147 @@
+"""Business operations of the core app: federations, users, memberships, tokens, logins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from stegvis.core import audit
+from stegvis.core.access import memberships_for
+from stegvis.core.models import ApiToken, AuditEntry, Federation, LoginFailure, Membership
+from stegvis.core.roles import Role
+from stegvis.core.tenancy import federation_scope
+
+User = get_user_model()
+
+
+@transaction.atomic
+def federation_create(*, slug: str, name: str) -> tuple[Federation, bool]:
+    """Create a federation, or return the existing one with that slug (idempotent)."""
+    federation, created = Federation.objects.get_or_create(slug=slug, defaults={"name": name})
+    if not created and name and federation.name != name:
+        federation.name = name
+        federation.save(update_fields=["name"])
+    return federation, created
+
+
+@transaction.atomic
+def user_create_or_update(
+    *,
+    federation: Federation,
+    username: str,
+    role: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    interventions=(),
+    authority=None,
+    association=None,
+    hub=None,
+    responsibilities: str = "",
+    actor=None,
+    check_password: bool = True,
+) -> tuple[User, Membership]:
+    """Create the user if needed and give them ``role`` in ``federation``."""
+    if role not in Role.values:
+        raise ValueError(f"Okänd roll: {role}")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    else:
+        for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+            if value:
+                setattr(user, field, value)
+    if password is not None:
+        if check_password:
+            validate_password(password, user)
+        user.set_password(password)
+    elif user.pk is None:
+        user.set_unusable_password()
+    user.save()
+    with federation_scope(federation):
+        membership = Membership.objects.filter(user=user).first()
+        created = membership is None
+        membership = membership or Membership(user=user, federation=federation)
+        membership.role = role
+        membership.authority = authority
+        membership.association = association
+        membership.hub = hub
+        membership.responsibilities = responsibilities or membership.responsibilities
+        membership.is_active = True
+        membership.save()
+        if interventions:
+            membership.interventions.set(interventions)
+        audit.log(
+            actor=actor,
+            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            obj=membership,
+            federation=federation,
+            detail={"role": role, "user_id": user.pk},
+        )
+    return user, membership
+
+
+@transaction.atomic
+def token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
+    """Create an API token. Returns the row and the key, which is never stored in clear."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_prefix=key[: ApiToken.PREFIX_LENGTH],
+        key_hash=ApiToken.hash_key(key),
+    )
+    return token, key
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
+    """True when the username or the address has failed too often inside the window."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    who = Q(username__iexact=username)
+    if ip_address:
+        who |= Q(ip_address=ip_address)
+    recent = LoginFailure.objects.filter(who, time__gte=since)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    by_user = recent.filter(username__iexact=username).count()
+    by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    # One address may try a few more usernames than one username may be tried, so that a
+    # shared office address is not locked by one person mistyping.
+    return by_user >= limit or by_ip >= limit * 4
+
+
+def _log_in_each_federation(*, user, action: str, detail: dict | None = None) -> None:
+    for membership in memberships_for(user):
+        with federation_scope(membership.federation):
+            audit.log(actor=user, action=action, obj=user, object_type="user", detail=detail)
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, ip_address: str | None) -> None:
+    LoginFailure.objects.create(username=username[:150], ip_address=ip_address)
+    user = User.objects.filter(username__iexact=username).first()
+    if user is not None:
+        # Attempts against a known account appear in the log of each federation it belongs to.
+        _log_in_each_federation(user=user, action=AuditEntry.Action.FAILED_LOGIN)
+
+
+@transaction.atomic
+def login_success_record(*, user, ip_address: str | None) -> None:
+    LoginFailure.objects.filter(username__iexact=user.username).delete()
+    _log_in_each_federation(user=user, action=AuditEntry.Action.LOGIN)
+
+
+def logout_record(*, user) -> None:
+    _log_in_each_federation(user=user, action=AuditEntry.Action.LOGOUT)

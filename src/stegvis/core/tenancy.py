@@ -1,0 +1,100 @@
+"""The one tenancy layer: every query on tenant data runs inside a federation scope.
+
+Tenant models use :class:`TenantManager` as their default manager. Outside a scope the manager
+raises :class:`TenantScopeError` instead of silently returning every federation's rows. Requests
+are scoped by :class:`stegvis.core.middleware.FederationMiddleware`; commands and tests use
+``with federation_scope(federation):``. Cross-tenant work (demo seeding, retention runs over all
+federations) must say so explicitly with ``with unscoped():``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from stegvis.core.models import Federation
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant table was queried without an active federation scope."""
+
+
+_UNSCOPED = object()
+_current: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "stegvis_federation", default=None
+)
+
+
+def current_federation() -> Federation | None:
+    value = _current.get()
+    return None if value is _UNSCOPED else value  # type: ignore[return-value]
+
+
+def require_federation() -> Federation:
+    federation = current_federation()
+    if federation is None:
+        raise TenantScopeError("Ingen federation är vald: åtgärden kräver en aktiv federation.")
+    return federation
+
+
+@contextmanager
+def federation_scope(federation: Federation):
+    if federation is None:
+        raise TenantScopeError("federation_scope() kräver en federation.")
+    token = _current.set(federation)
+    try:
+        yield federation
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def unscoped():
+    """Explicitly allow queries across all federations (maintenance, seeding)."""
+    token = _current.set(_UNSCOPED)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+class TenantQuerySet(models.QuerySet):
+    pass
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """Default manager of every tenant model: filters by the active federation or raises."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        value = _current.get()
+        if value is None:
+            raise TenantScopeError(
+                f"{self.model.__name__} lästes utan aktiv federation. "
+                "Använd federation_scope() eller en vy under /f/<federation>/."
+            )
+        if value is _UNSCOPED:
+            return qs
+        return qs.filter(federation=value)
+
+
+class TenantModel(models.Model):
+    """Base class of every table that belongs to a federation (see docs/scaling.md)."""
+
+    federation = models.ForeignKey(
+        "core.Federation", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.federation_id is None:
+            self.federation = require_federation()
+        return super().save(*args, **kwargs)

@@ -1,0 +1,80 @@
+"""Validators for Swedish identifiers that have no Django in them (see SPEC §1)."""
+
+from __future__ import annotations
+
+import re
+
+_ORGNR_RE = re.compile(r"^(16)?(\d{6})-?(\d{4})$")
+
+
+def luhn_checksum_ok(digits: str) -> bool:
+    """The Luhn (mod 10) check used by personnummer and organisationsnummer."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def luhn_check_digit(first_nine: str) -> int:
+    """The check digit that makes ``first_nine + digit`` pass the Luhn check."""
+    for digit in range(10):
+        if luhn_checksum_ok(first_nine + str(digit)):
+            return digit
+    raise ValueError(first_nine)  # pragma: no cover - one digit always fits
+
+
+class OrgNrError(ValueError):
+    pass
+
+
+def normalise_orgnr(value: str) -> str:
+    """Return an organisationsnummer as ``NNNNNN-NNNN`` or raise :class:`OrgNrError`.
+
+    The third digit of an organisationsnummer is at least 2 (it never looks like a month), and
+    the last digit is a Luhn check digit over the ten digits. A sole trader's personnummer is
+    not an organisationsnummer here.
+    """
+    cleaned = (value or "").strip().replace(" ", "")
+    match = _ORGNR_RE.match(cleaned)
+    if not match:
+        raise OrgNrError("Organisationsnumret ska ha tio siffror, till exempel 802456-1234.")
+    digits = match.group(2) + match.group(3)
+    if int(digits[2]) < 2:
+        raise OrgNrError("Organisationsnumrets tredje siffra ska vara minst 2.")
+    if not luhn_checksum_ok(digits):
+        raise OrgNrError("Organisationsnumrets kontrollsiffra stämmer inte.")
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def validate_orgnr(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        normalise_orgnr(value)
+    except OrgNrError as exc:
+        raise ValidationError(str(exc), code="invalid_orgnr") from exc
+
+
+_PLUSGIRO_RE = re.compile(r"^\d{1,7}-\d$")
+_BANKGIRO_RE = re.compile(r"^\d{3,4}-\d{4}$")
+
+
+def validate_giro(kind: str, number: str) -> str | None:
+    """Check a plusgiro or bankgiro number (format and Luhn digit); return an error or None."""
+    number = (number or "").strip()
+    if kind == "plusgiro":
+        if not _PLUSGIRO_RE.match(number):
+            return "Plusgironumret ska skrivas som 1234567-8."
+    elif kind == "bankgiro":
+        if not _BANKGIRO_RE.match(number):
+            return "Bankgironumret ska skrivas som 123-4567 eller 1234-5678."
+    else:
+        return None
+    if not luhn_checksum_ok(number.replace("-", "")):
+        return "Kontrollsiffran i gironumret stämmer inte."
+    return None

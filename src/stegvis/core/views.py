@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from stegvis.core import selectors, services
+from stegvis.core.access import federation_view, memberships_for
+from stegvis.core.dashboard import dashboard_context
+from stegvis.core.forms import AuditFilterForm, DirectorySearchForm, LoginForm
+from stegvis.core.middleware import client_ip
+from stegvis.core.roles import Perm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if services.login_is_throttled(username=username, ip_address=client_ip(request)):
+            form = self.get_form()
+            form.errors.clear()
+            context = self.get_context_data(form=form, throttled=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        services.login_failure_record(
+            username=self.request.POST.get("username", ""), ip_address=client_ip(self.request)
+        )
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.login_success_record(user=form.get_user(), ip_address=client_ip(self.request))
+        return response
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        services.logout_record(user=request.user)
+    from django.contrib.auth import logout
+
+    logout(request)
+    messages.info(request, "Du är utloggad.")
+    return redirect("login")
+
+
+@login_required
+def home(request):
+    """Send the user to their federation, or let them choose when they have several."""
+    memberships = memberships_for(request.user)
+    if len(memberships) == 1:
+        return redirect("core:dashboard", memberships[0].federation.slug)
+    return render(request, "core/choose_federation.html", {"memberships": memberships})
+
+
+@federation_view()
+def dashboard(request):
+    return render(request, "core/dashboard.html", dashboard_context(request))
+
+
+@federation_view(Perm.VIEW_DIRECTORY)
+def directory(request):
+    form = DirectorySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = selectors.directory_memberships(membership=request.membership, query=query)
+    template = "core/_directory_rows.html" if request.headers.get("HX-Request") else None
+    context = {"form": form, "people": people, "query": query}
+    return render(request, template or "core/directory.html", context)
+
+
+@federation_view(Perm.VIEW_DIRECTORY)
+def organisation(request):
+    return render(request, "core/organisation.html", selectors.organisation_overview())
+
+
+@federation_view(Perm.VIEW_AUDIT_LOG)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries(membership=request.membership, filters=filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("sida"))
+    return render(request, "core/audit_log.html", {"form": form, "page": page})
+
+
+def healthz(request):
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,177 @@
+"""One settings module, driven by environment variables (see docs/operations.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from stegvis.conf import (
+    env,
+    envbool,
+    envint,
+    envlist,
+    generated_secret,
+    new_fernet_key,
+    new_secret_key,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = Path(env("STEGVIS_HOME") or Path.cwd()).resolve()
+VAR_DIR = Path(env("STEGVIS_VAR_DIR") or BASE_DIR / "var").resolve()
+
+DEBUG = envbool("STEGVIS_DEBUG", False)
+SECRET_KEY = env("STEGVIS_SECRET_KEY") or generated_secret(VAR_DIR, "secret_key", new_secret_key)
+# Fernet key for personal identifiers at rest; HMAC look-up keys derive from SECRET_KEY's
+# sibling below so that rotating the session secret does not break duplicate detection.
+FIELD_ENCRYPTION_KEY = env("STEGVIS_FIELD_ENCRYPTION_KEY") or generated_secret(
+    VAR_DIR, "field_encryption_key", new_fernet_key
+)
+LOOKUP_HMAC_KEY = env("STEGVIS_LOOKUP_HMAC_KEY") or generated_secret(
+    VAR_DIR, "lookup_hmac_key", new_secret_key
+)
+
+ALLOWED_HOSTS = envlist("STEGVIS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("STEGVIS_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "stegvis.core",
+    "stegvis.interventions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stegvis.core.middleware.RequestIdMiddleware",
+    "stegvis.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stegvis.core.middleware.SessionIdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "stegvis.core.middleware.FederationMiddleware",
+]
+
+ROOT_URLCONF = "stegvis.urls"
+WSGI_APPLICATION = "stegvis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "stegvis.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'stegvis.sqlite3'}",
+        conn_max_age=envint("STEGVIS_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work at once; a busy timeout instead of "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("STEGVIS_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Failed-login throttling: after N failures for one username or one address inside the window,
+# further attempts are refused until the window has passed.
+LOGIN_FAILURE_LIMIT = envint("STEGVIS_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = envint("STEGVIS_LOGIN_FAILURE_WINDOW", 15 * 60)
+
+# Sessions end after a period without activity, and at most after a working day.
+SESSION_IDLE_TIMEOUT_SECONDS = envint("STEGVIS_SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_AGE = envint("STEGVIS_SESSION_MAX_AGE", 10 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+HTTPS = envbool("STEGVIS_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("STEGVIS_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_SSL_REDIRECT = envbool("STEGVIS_SSL_REDIRECT", False)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = False
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
+}
+
+# Federation-wide defaults; each federation may override them in its settings.
+STEGVIS_DEFAULTS = {
+    "small_cell_threshold": 5,
+    "retention_days_after_exit": 365 * 2,
+    "nad_compensation_sek": 1500,
+    "nad_min_sessions": 5,
+    "nad_participants_per_leader": 10,
+    "nad_min_attendance_share": 0.5,
+}

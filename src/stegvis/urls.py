@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from stegvis.core import views as core_views
+
+federation_patterns = [
+    path("", include("stegvis.core.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("logga-in/", core_views.LoginView.as_view(), name="login"),
+    path("logga-ut/", core_views.logout_view, name="logout"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("f/<slug:federation_slug>/", include(federation_patterns)),
+]

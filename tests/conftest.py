@@ -1,0 +1,84 @@
+"""Shared fixtures: two federations and a member for every role (alice/bob/charlie style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stegvis.core import services
+from stegvis.core.roles import Role
+from stegvis.core.tenancy import federation_scope
+from stegvis.interventions.models import Intervention
+
+PASSWORD = "ett-langt-testlosenord-7"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def federation(db):
+    federation, _ = services.federation_create(slug="alfa", name="Samordningsförbundet Alfa")
+    return federation
+
+
+@pytest.fixture
+def other_federation(db):
+    federation, _ = services.federation_create(slug="beta", name="Samordningsförbundet Beta")
+    return federation
+
+
+@pytest.fixture
+def intervention(federation):
+    with federation_scope(federation):
+        return Intervention.objects.create(code="INS-1", name="Första insatsen")
+
+
+@pytest.fixture
+def other_intervention(federation):
+    with federation_scope(federation):
+        return Intervention.objects.create(code="INS-2", name="Andra insatsen")
+
+
+@pytest.fixture
+def make_member(db):
+    def make(federation, role, username=None, interventions=(), **kwargs):
+        username = username or f"{role}-{federation.slug}"
+        user, membership = services.user_create_or_update(
+            federation=federation,
+            username=username,
+            role=role,
+            password=PASSWORD,
+            first_name=kwargs.pop("first_name", username.split("-")[0].title()),
+            interventions=interventions,
+            check_password=False,
+            **kwargs,
+        )
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def admin(federation, make_member):
+    return make_member(federation, Role.FEDERATION_ADMIN, "alice")
+
+
+@pytest.fixture
+def case_worker(federation, intervention, make_member):
+    return make_member(federation, Role.CASE_WORKER, "bob", interventions=[intervention])
+
+
+@pytest.fixture
+def outsider(other_federation, make_member):
+    return make_member(other_federation, Role.FEDERATION_ADMIN, "charlie")
+
+
+@pytest.fixture
+def login(client):
+    def do_login(membership):
+        client.force_login(membership.user)
+        return client
+
+    return do_login
