@@ -45,7 +45,7 @@ def other_intervention(federation):
 def make_member(db):
     def make(federation, role, username=None, interventions=(), **kwargs):
         username = username or f"{role}-{federation.slug}"
-        user, membership = services.user_create_or_update(
+        _user, membership = services.user_create_or_update(
             federation=federation,
             username=username,
             role=role,

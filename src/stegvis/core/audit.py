@@ -69,9 +69,7 @@ def log(
     return entry
 
 
-def log_reads(
-    *, actor, objects: Iterable[models.Model], reason: str = "", federation=None
-) -> None:
+def log_reads(*, actor, objects: Iterable[models.Model], reason: str = "", federation=None) -> None:
     """One read entry per object shown (a list page logs each participant it displays)."""
     context = _request_context.get() or {}
     federation = federation or require_federation()

@@ -47,5 +47,7 @@ class StegvisCommand(BaseCommand):
 def get_federation(slug: str) -> Federation:
     federation = Federation.objects.filter(slug=slug).first()
     if federation is None:
-        raise CommandError(f"Förbundet '{slug}' finns inte. Skapa det med stegvis create-federation.")
+        raise CommandError(
+            f"Förbundet '{slug}' finns inte. Skapa det med stegvis create-federation."
+        )
     return federation

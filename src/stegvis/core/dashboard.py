@@ -10,7 +10,9 @@ from stegvis.interventions.models import Intervention
 
 ROLE_INTRO = {
     "federation_admin": "Du administrerar förbundet: organisationer, användare, insatser och logg.",
-    "intervention_lead": "Du leder insatser: budget, mål och rapporter. Du ser inga personuppgifter.",
+    "intervention_lead": (
+        "Du leder insatser: budget, mål och rapporter. Du ser inga personuppgifter."
+    ),
     "case_worker": "Du arbetar med deltagarna i dina insatser.",
     "association_coordinator": "Du utforskar föreningar och planerar aktiviteter med dem.",
     "association_leader": "Du registrerar närvaro för din förenings aktiviteter.",
@@ -41,7 +43,5 @@ PANELS.append((Perm.VIEW_DIRECTORY, _federation_figures))
 
 def dashboard_context(request) -> dict:
     membership = request.membership
-    panels = [
-        build(request) for perm, build in PANELS if perm is None or membership.has_perm(perm)
-    ]
+    panels = [build(request) for perm, build in PANELS if perm is None or membership.has_perm(perm)]
     return {"intro": ROLE_INTRO.get(membership.role, ""), "panels": panels}

@@ -22,7 +22,7 @@ DEMO_SLUG = "nad-skane"
 DEMO_NAME = "NAD Skåne – demoförbund"
 SECOND_SLUG = "finsam-mittbygd"
 SECOND_NAME = "Samordningsförbundet Mittbygd"
-DEMO_PASSWORD = "demo-stegvis-2026"
+DEMO_PASSWORD = "demo-stegvis-2026"  # noqa: S105 - printed for the demo on purpose
 TODAY = date(2026, 11, 23)
 
 
@@ -81,22 +81,77 @@ INTERVENTIONS = [
 
 # username, role, first, last, title, authority key, responsibilities, intervention codes
 USERS = [
-    ("admin", Role.FEDERATION_ADMIN, "Anna", "Lindqvist", "Förbundschef", None,
-     "Administrerar förbundet, användare och insatser", []),
-    ("insatsledare", Role.INTERVENTION_LEAD, "Jonas", "Berg", "Processledare", "af",
-     "Leder NAD-insatserna, budget och rapporter", ["NAD-NO", "NAD-NV", "NAD-SYD", "NAD-MS"]),
-    ("handlaggare", Role.CASE_WORKER, "Sara", "Nilsson", "Handläggare etablering", "af",
-     "Deltagaransvarig NAD Nordöst och Nordväst", ["NAD-NO", "NAD-NV"]),
-    ("handlaggare2", Role.CASE_WORKER, "Ali", "Hassan", "Socialsekreterare", "kristianstad",
-     "Deltagaransvarig Utrikesfödda", ["UTR-25"]),
-    ("samordnare", Role.ASSOCIATION_COORDINATOR, "Maria", "Ekström", "Föreningssamordnare",
-     None, "Utforskar föreningar och planerar aktiviteter", []),
-    ("foreningsledare", Role.ASSOCIATION_LEADER, "Erik", "Persson", "Ledare", None,
-     "Leder Språkcaféets samtalsgrupper", []),
-    ("styrgrupp", Role.STEERING, "Karin", "Holm", "Enhetschef", "fk",
-     "Ledamot i styrgruppen", []),
-    ("utvarderare", Role.EVALUATOR, "Per", "Sandberg", "Utvärderare", "region",
-     "Följeforskning och effektutvärdering", []),
+    (
+        "admin",
+        Role.FEDERATION_ADMIN,
+        "Anna",
+        "Lindqvist",
+        "Förbundschef",
+        None,
+        "Administrerar förbundet, användare och insatser",
+        [],
+    ),
+    (
+        "insatsledare",
+        Role.INTERVENTION_LEAD,
+        "Jonas",
+        "Berg",
+        "Processledare",
+        "af",
+        "Leder NAD-insatserna, budget och rapporter",
+        ["NAD-NO", "NAD-NV", "NAD-SYD", "NAD-MS"],
+    ),
+    (
+        "handlaggare",
+        Role.CASE_WORKER,
+        "Sara",
+        "Nilsson",
+        "Handläggare etablering",
+        "af",
+        "Deltagaransvarig NAD Nordöst och Nordväst",
+        ["NAD-NO", "NAD-NV"],
+    ),
+    (
+        "handlaggare2",
+        Role.CASE_WORKER,
+        "Ali",
+        "Hassan",
+        "Socialsekreterare",
+        "kristianstad",
+        "Deltagaransvarig Utrikesfödda",
+        ["UTR-25"],
+    ),
+    (
+        "samordnare",
+        Role.ASSOCIATION_COORDINATOR,
+        "Maria",
+        "Ekström",
+        "Föreningssamordnare",
+        None,
+        "Utforskar föreningar och planerar aktiviteter",
+        [],
+    ),
+    (
+        "foreningsledare",
+        Role.ASSOCIATION_LEADER,
+        "Erik",
+        "Persson",
+        "Ledare",
+        None,
+        "Leder Språkcaféets samtalsgrupper",
+        [],
+    ),
+    ("styrgrupp", Role.STEERING, "Karin", "Holm", "Enhetschef", "fk", "Ledamot i styrgruppen", []),
+    (
+        "utvarderare",
+        Role.EVALUATOR,
+        "Per",
+        "Sandberg",
+        "Utvärderare",
+        "region",
+        "Följeforskning och effektutvärdering",
+        [],
+    ),
 ]
 
 

@@ -27,7 +27,7 @@ class LoginForm(AuthenticationForm):
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Användare", required=False, max_length=150)
     action = forms.ChoiceField(
-        label="Händelse", required=False, choices=[("", "Alla")] + AuditEntry.Action.choices
+        label="Händelse", required=False, choices=[("", "Alla"), *AuditEntry.Action.choices]
     )
     object_type = forms.CharField(label="Objekttyp", required=False, max_length=60)
     object_id = forms.CharField(label="Objekt-id", required=False, max_length=64)

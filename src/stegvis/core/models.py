@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
@@ -92,7 +93,9 @@ class Hub(TenantModel):
         verbose_name = "knutpunkt"
         verbose_name_plural = "knutpunkter"
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["federation", "slug"], name="hub_unique_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "slug"], name="hub_unique_slug")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -139,10 +142,8 @@ class Association(TenantModel):
 
     def clean(self):
         if self.organisation_number:
-            try:
+            with contextlib.suppress(ValueError):  # the field validator reports it
                 self.organisation_number = normalise_orgnr(self.organisation_number)
-            except ValueError:
-                pass  # the field validator reports it
         if self.payment_kind and self.payment_number:
             error = validate_giro(self.payment_kind, self.payment_number)
             if error:
@@ -321,6 +322,9 @@ class LoginFailure(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     time = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.time:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored; the key is shown once."""
@@ -341,6 +345,9 @@ class ApiToken(models.Model):
         verbose_name = "API-nyckel"
         verbose_name_plural = "API-nycklar"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix}… ({self.name})"
 
     @staticmethod
     def hash_key(key: str) -> str:

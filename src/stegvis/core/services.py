@@ -55,7 +55,11 @@ def user_create_or_update(
     if user is None:
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     else:
-        for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+        for field, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("email", email),
+        ):
             if value:
                 setattr(user, field, value)
     if password is not None:

@@ -14,9 +14,7 @@ class Intervention(TenantModel):
 
     code = models.CharField("kod", max_length=30)
     name = models.CharField("namn", max_length=200)
-    kind = models.CharField(
-        "typ", max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL
-    )
+    kind = models.CharField("typ", max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
     owner_authority = models.ForeignKey(
         "core.Authority",
         verbose_name="ägare",

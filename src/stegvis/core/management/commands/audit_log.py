@@ -20,7 +20,9 @@ class Command(StegvisCommand):
         parser.add_argument("--object-id")
         parser.add_argument("--from", dest="date_from", help="Från och med datum (ÅÅÅÅ-MM-DD).")
         parser.add_argument("--to", dest="date_to", help="Till och med datum (ÅÅÅÅ-MM-DD).")
-        parser.add_argument("--limit", type=int, default=0, help="Högst så många poster (0 = alla).")
+        parser.add_argument(
+            "--limit", type=int, default=0, help="Högst så många poster (0 = alla)."
+        )
 
     def handle(self, *args, **options):
         federation = get_federation(options["federation"])

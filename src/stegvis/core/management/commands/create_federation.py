@@ -15,7 +15,8 @@ class Command(StegvisCommand):
     def handle(self, *args, slug, name, **options):
         if slugify(slug) != slug:
             raise CommandError(
-                f"Kortnamnet '{slug}' får bara innehålla små bokstäver a–z, siffror och bindestreck."
+                f"Kortnamnet '{slug}' får bara innehålla små bokstäver a–z, siffror "
+                "och bindestreck."
             )
         if not name.strip():
             raise CommandError("Namnet får inte vara tomt.")

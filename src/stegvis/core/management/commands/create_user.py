@@ -14,9 +14,7 @@ class Command(StegvisCommand):
     def add_arguments(self, parser):
         parser.add_argument("username", help="Användarnamn.")
         parser.add_argument("--federation", required=True, help="Förbundets kortnamn.")
-        parser.add_argument(
-            "--role", required=True, help="Roll: " + ", ".join(Role.values) + "."
-        )
+        parser.add_argument("--role", required=True, help="Roll: " + ", ".join(Role.values) + ".")
         parser.add_argument("--password", required=True, help="Lösenord.")
         parser.add_argument(
             "--intervention",

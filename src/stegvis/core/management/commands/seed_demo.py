@@ -28,7 +28,9 @@ class Command(StegvisCommand):
     help = "Laddar ett realistiskt demoförbund med användare för alla roller."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=2026, help="Slumpfrö (samma data varje gång).")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Slumpfrö (samma data varje gång)."
+        )
 
     def handle(self, *args, **options):
         if Federation.objects.filter(slug=demo.DEMO_SLUG).exists():
@@ -59,6 +61,6 @@ class Command(StegvisCommand):
         self.stdout.write(self.style.SUCCESS(f"Skapade {federation.name} ({federation.slug})."))
 
     def _print_logins(self) -> None:
-        self.stdout.write("\nDemoinloggningar (lösenord för alla: %s)" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"\nDemoinloggningar (lösenord för alla: {demo.DEMO_PASSWORD})")
         for username, role, _codes in [(u[0], u[1], u[7]) for u in demo.USERS]:
             self.stdout.write(f"  {username:<16} {Role(role).label}")
