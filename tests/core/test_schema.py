@@ -1,0 +1,49 @@
+"""Every tenant table carries a non-null federation key, led indexes and tenant-wide uniqueness.
+
+This keeps the door open to distributing tables by ``federation_id`` (docs/scaling.md).
+"""
+
+import pytest
+from django.apps import apps
+
+from stegvis.core.tenancy import TenantManager, TenantModel
+
+# Tables that are not owned by one federation, and why.
+GLOBAL_MODELS = {
+    "core.user": "a person may work in several federations",
+    "core.federation": "the tenant itself",
+    "core.loginfailure": "throttling happens before anyone is known",
+    "core.apitoken": "belongs to a user; the user's memberships scope every request",
+}
+
+TENANT_MODELS = [
+    m
+    for m in apps.get_models()
+    if m._meta.app_label
+    in {c.label for c in apps.get_app_configs() if c.name.startswith("stegvis.")}
+    and m._meta.label_lower not in GLOBAL_MODELS
+    and not m._meta.auto_created
+]
+
+
+def test_there_are_tenant_models():
+    assert len(TENANT_MODELS) >= 6
+
+
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda m: m._meta.label)
+def test_tenant_model_has_non_null_federation(model):
+    assert issubclass(model, TenantModel), f"{model._meta.label} ärver inte TenantModel"
+    field = model._meta.get_field("federation")
+    assert not field.null
+    assert isinstance(model._default_manager, TenantManager)
+
+
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda m: m._meta.label)
+def test_unique_constraints_include_federation(model):
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if fields:
+            assert "federation" in fields, f"{model._meta.label}: {constraint.name}"
+    for field in model._meta.local_fields:
+        if field.unique and not field.primary_key:
+            pytest.fail(f"{model._meta.label}.{field.name} är unikt utan federation")
