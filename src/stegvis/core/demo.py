@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 from faker import Faker
 
 from stegvis.core import services
@@ -23,7 +24,6 @@ DEMO_NAME = "NAD Skåne – demoförbund"
 SECOND_SLUG = "finsam-mittbygd"
 SECOND_NAME = "Samordningsförbundet Mittbygd"
 DEMO_PASSWORD = "demo-stegvis-2026"  # noqa: S105 - printed for the demo on purpose
-TODAY = date(2026, 11, 23)
 
 
 @dataclass
@@ -31,7 +31,8 @@ class DemoContext:
     federation: Federation
     rng: random.Random
     faker: Faker
-    today: date = TODAY
+    # Histories are laid out backwards from the day the demo is loaded, so it always looks current.
+    today: date = field(default_factory=timezone.localdate)
     authorities: dict[str, Authority] = field(default_factory=dict)
     hubs: dict[str, Hub] = field(default_factory=dict)
     associations: list[Association] = field(default_factory=list)
@@ -78,6 +79,19 @@ INTERVENTIONS = [
     ("UTR-25", "Utrikesfödda 25–55 med ekonomiskt bistånd", "individual", None, "kristianstad", 60),
     ("SAMV-KOMP", "Kompetensutveckling i samverkan", "structural", None, "region", None),
 ]
+
+ELIGIBILITY = {
+    "UTR-25": [
+        {"type": "age", "min": 25, "max": 55},
+        {"type": "born_abroad"},
+        {"type": "unemployed"},
+        {"type": "income_source", "source": "ekonomiskt_bistand", "months": 10, "window": 12},
+    ],
+    **{
+        code: [{"type": "age", "min": 18, "max": 65}, {"type": "born_abroad"}]
+        for code in ("NAD-NO", "NAD-NV", "NAD-SYD", "NAD-MS")
+    },
+}
 
 # username, role, first, last, title, authority key, responsibilities, intervention codes
 USERS = [
@@ -204,6 +218,7 @@ def seed(ctx: DemoContext) -> None:
                 else ""
             ),
             methods=["MI", "trepartssamtal"] if kind == "individual" else [],
+            eligibility_rules=ELIGIBILITY.get(code, []),
         )
     for username, role, first, last, title, authority, duties, codes in USERS:
         user, membership = services.user_create_or_update(

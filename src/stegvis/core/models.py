@@ -360,3 +360,36 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ReferenceCode(TenantModel):
+    """One entry of an editable code list (exit reasons, AF codes, income sources, …)."""
+
+    class Kind(models.TextChoices):
+        GENDER = "gender", "Kön"
+        EXIT_REASON = "exit_reason", "Avslutsorsak"
+        AF_CODE = "af_code", "Inskrivningskod (AF)"
+        INCOME_SOURCE = "income_source", "Försörjningskälla"
+        EDUCATION_LEVEL = "education_level", "Utbildningsnivå"
+        TIME_OUTSIDE = "time_outside", "Tid utan arbete/studier"
+
+    kind = models.CharField("lista", max_length=20, choices=Kind.choices)
+    key = models.CharField("nyckel", max_length=40)
+    label = models.CharField("benämning", max_length=120)
+    position = models.PositiveIntegerField("ordning", default=0)
+    active = models.BooleanField("aktiv", default=True)
+    # e.g. {"work_or_studies": true} or {"excluded_from_statistics": true}
+    flags = models.JSONField("egenskaper", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "kod"
+        verbose_name_plural = "kodlistor"
+        ordering = ["kind", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "kind", "key"], name="referencecode_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -18,6 +18,9 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Översikt", "core:dashboard"),
+    NavItem("Mina deltagare", "participants:caseload", Perm.VIEW_SCOPED_PERSONAL_DATA),
+    NavItem("Deltagare", "participants:caseload", Perm.VIEW_ALL_PERSONAL_DATA),
+    NavItem("Ny deltagare", "participants:register", Perm.REGISTER_PARTICIPANTS),
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
     NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG),
@@ -35,6 +38,8 @@ def nav_for(request) -> list[dict]:
         try:
             url = reverse(item.url_name, args=[request.federation.slug])
         except NoReverseMatch:
+            continue
+        if any(existing["url"] == url for existing in items):
             continue
         items.append({"label": item.label, "url": url, "active": request.path == url})
     return items

@@ -23,10 +23,13 @@ User = get_user_model()
 @transaction.atomic
 def federation_create(*, slug: str, name: str) -> tuple[Federation, bool]:
     """Create a federation, or return the existing one with that slug (idempotent)."""
+    from stegvis.core.reference import ensure_default_codes
+
     federation, created = Federation.objects.get_or_create(slug=slug, defaults={"name": name})
     if not created and name and federation.name != name:
         federation.name = name
         federation.save(update_fields=["name"])
+    ensure_default_codes(federation)
     return federation, created
 
 

@@ -32,6 +32,8 @@ class Intervention(TenantModel):
     target_group = models.TextField("målgrupp", blank=True)
     description = models.TextField("beskrivning", blank=True)
     methods = models.JSONField("metoder", default=list, blank=True)
+    # Declarative eligibility rules, see stegvis.participants.eligibility.
+    eligibility_rules = models.JSONField("villkor för deltagande", default=list, blank=True)
 
     class Meta:
         verbose_name = "insats"

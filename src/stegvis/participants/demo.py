@@ -1,0 +1,239 @@
+"""Demo participants with realistic histories: consent, referral, enrolment, hand-over, exit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from stegvis.core.personnummer import generate_personal_number
+from stegvis.participants import services
+from stegvis.participants.models import Consent
+
+ORIGINS = [
+    # country, languages, female names, male names, surnames
+    (
+        "Syrien",
+        ["arabiska"],
+        ["Amal", "Rasha", "Lina", "Nour", "Hiba"],
+        ["Ahmad", "Mohammed", "Khaled", "Omar", "Yousef"],
+        ["Al-Hassan", "Haddad", "Khalil", "Darwish"],
+    ),
+    (
+        "Afghanistan",
+        ["dari", "persiska"],
+        ["Fatima", "Zahra", "Maryam", "Shabnam"],
+        ["Ali", "Reza", "Hamid", "Mustafa"],
+        ["Ahmadi", "Hosseini", "Rahimi", "Karimi"],
+    ),
+    (
+        "Eritrea",
+        ["tigrinja"],
+        ["Senait", "Helen", "Selam", "Luwam"],
+        ["Yonas", "Dawit", "Samuel", "Filmon"],
+        ["Tesfay", "Gebremedhin", "Haile", "Kidane"],
+    ),
+    (
+        "Somalia",
+        ["somaliska"],
+        ["Hodan", "Amina", "Faadumo", "Sahra"],
+        ["Abdi", "Mahad", "Liban", "Hassan"],
+        ["Warsame", "Farah", "Mohamud", "Jama"],
+    ),
+    (
+        "Ukraina",
+        ["ukrainska", "ryska"],
+        ["Olena", "Iryna", "Kateryna", "Natalia"],
+        ["Andrii", "Oleksandr", "Dmytro", "Serhii"],
+        ["Shevchenko", "Kovalenko", "Bondarenko"],
+    ),
+    (
+        "Irak",
+        ["arabiska", "kurdiska"],
+        ["Sara", "Noor", "Rana"],
+        ["Karim", "Haider", "Ammar"],
+        ["Al-Jabouri", "Hamid", "Aziz"],
+    ),
+]
+
+EXIT_WEIGHTS = [
+    ("arbete", 24),
+    ("studier", 14),
+    ("annan_malgrupp", 9),
+    ("flyttat_inom_landet", 5),
+    ("sjukskriven", 8),
+    ("foraldrapenning", 6),
+    ("a_kassa", 2),
+    ("flyttat_utomlands", 2),
+    ("annat", 27),
+    ("felregistrering", 3),
+]
+PER_INTERVENTION = {"NAD-NO": 90, "NAD-NV": 80, "NAD-SYD": 70, "NAD-MS": 50, "UTR-25": 60}
+
+
+def _pick(rng, weighted):
+    total = sum(w for _, w in weighted)
+    x = rng.uniform(0, total)
+    for value, weight in weighted:
+        x -= weight
+        if x <= 0:
+            return value
+    return weighted[-1][0]
+
+
+def _outcome(rng, reason: str, before_af: str):
+    if reason == "arbete":
+        return ["lon"], rng.choice(["33", "42", "22", "EJ_AKTUELL", "EJ_AKTUELL"])
+    if reason == "studier":
+        return ["studiemedel"], rng.choice(["83", "81", "EJ_AKTUELL"])
+    if reason == "sjukskriven":
+        return ["sjukpenning"], "14"
+    if reason == "foraldrapenning":
+        return ["foraldrapenning"], "14"
+    if reason == "a_kassa":
+        return ["a_kassa"], "11"
+    return [], before_af if rng.random() < 0.6 else rng.choice(["11", "14", "70"])
+
+
+def seed(ctx) -> None:
+    rng = ctx.rng
+    admin = ctx.users["admin"]
+    actor = admin.user
+    case_workers = {}
+    for membership in ctx.users.values():
+        for intervention in membership.interventions.all():
+            if membership.role == "case_worker":
+                case_workers.setdefault(intervention.code, []).append(membership)
+    for code, count in PER_INTERVENTION.items():
+        intervention = ctx.interventions[code]
+        hub = intervention.hub
+        places = hub.municipalities if hub else ["Kristianstad", "Hässleholm"]
+        staff = case_workers.get(code, [])
+        for _ in range(count):
+            _seed_person(ctx, rng, actor, admin, intervention, places, staff)
+
+
+def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
+    today = ctx.today
+    country, languages, women, men, surnames = rng.choice(ORIGINS)
+    gender = "kvinna" if rng.random() < 0.48 else "man"
+    low, high = (22, 58) if intervention.code == "UTR-25" else (19, 62)
+    birth = date(today.year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
+    referred_on = today - timedelta(days=rng.randint(5, 1000))
+    anonymous = rng.random() < 0.08
+    protected = not anonymous and rng.random() < 0.01
+    details = services.PersonDetails(
+        gender=gender,
+        birth_year=birth.year,
+        municipality=rng.choice(places),
+        personal_number=generate_personal_number(rng, birth, gender),
+        first_name=rng.choice(women if gender == "kvinna" else men),
+        last_name=rng.choice(surnames),
+        born_abroad=True,
+        country_of_birth=country,
+        arrival_year=min(today.year, rng.randint(2016, 2025)),
+        languages=[*languages, "svenska"] if rng.random() < 0.5 else list(languages),
+        interpreter_needed=rng.random() < 0.4,
+        interpreter_language=languages[0],
+        education_level=rng.choice(
+            ["forgymnasial_kort", "forgymnasial", "gymnasial", "eftergymnasial", "okand"]
+        ),
+        phone=f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} "
+        f"{rng.randint(10, 99)}",
+        protected_identity=protected,
+    )
+    consent = (
+        None
+        if anonymous
+        else services.ConsentDetails(
+            scope=Consent.Scope.SHARING,
+            method=rng.choice(
+                [Consent.Method.WRITTEN, Consent.Method.WRITTEN, Consent.Method.VERBAL]
+            ),
+            given_on=referred_on,
+            language=rng.choice(["sv", "ar", "fa", "ti", "so", "uk"]),
+        )
+    )
+    participant, _ = services.participant_register(
+        actor=actor, membership=admin, intervention=intervention, details=details, consent=consent
+    )
+    utr = intervention.code == "UTR-25"
+    bistand = rng.choice([12, 11, 10, 10, 9, 6]) if utr else 0
+    referral = services.referral_create(
+        actor=actor,
+        membership=admin,
+        participant=participant,
+        intervention=intervention,
+        reason=rng.choice(
+            [
+                "Behöver stöd att komma vidare mot arbete efter etableringsperioden.",
+                "Långvarigt utanför arbetsmarknaden, behöver samordnade insatser.",
+                "Vill träna svenska och bygga nätverk inför praktik.",
+                "Har vårdkontakt och behöver anpassad takt.",
+            ]
+        ),
+        referred_on=referred_on,
+        planned_start=referred_on + timedelta(days=14),
+        referring_authority=ctx.authorities["kristianstad" if utr else "af"],
+        unemployed=True,
+        income_months={"ekonomiskt_bistand": bistand} if utr else {"etableringsersattning": 12},
+    )
+    roll = rng.random()
+    recent = (today - referred_on).days < 45
+    if recent and roll < 0.5:
+        return  # still waiting for a decision
+    if roll < 0.06 or (recent and roll < 0.6):
+        services.referral_waitlist(
+            actor=actor,
+            membership=admin,
+            referral=referral,
+            decided_on=min(today, referred_on + timedelta(days=3)),
+        )
+        return
+    if roll < 0.12 or (not referral.eligible and roll < 0.5):
+        services.referral_decline(
+            actor=actor,
+            membership=admin,
+            referral=referral,
+            reason="Uppfyller inte villkoren för insatsen."
+            if not referral.eligible
+            else "Annan insats passar bättre.",
+            decided_on=min(today, referred_on + timedelta(days=5)),
+        )
+        return
+    start = min(referral.planned_start, today)
+    before_af = rng.choice(["11", "11", "14", "EJ_AKTUELL"] if utr else ["11", "11", "14"])
+    contact = rng.choice(staff) if staff else None
+    enrolment = services.referral_accept(
+        actor=actor,
+        membership=admin,
+        referral=referral,
+        start_date=start,
+        main_contact=contact,
+        income_sources_before=["ekonomiskt_bistand"] if utr else ["etableringsersattning"],
+        af_code_before=before_af,
+        education_level=details.education_level,
+        time_outside=rng.choice(["lt_6m", "6_12m", "1_2y", "2_5y", "gt_5y"]),
+        decided_on=min(today, referred_on + timedelta(days=7)),
+    )
+    if contact and len(staff) > 1 and rng.random() < 0.15:
+        other = rng.choice([s for s in staff if s.pk != contact.pk])
+        services.enrolment_hand_over(
+            actor=actor,
+            membership=admin,
+            enrolment=enrolment,
+            to_contact=other,
+            handed_over_on=min(today, start + timedelta(days=rng.randint(20, 120))),
+            note="Överlämning vid ändrad tjänstgöring. Personen är informerad.",
+        )
+    length = rng.randint(60, 540)
+    if start + timedelta(days=length) < today and rng.random() < 0.75:
+        reason = _pick(rng, EXIT_WEIGHTS)
+        income_after, af_after = _outcome(rng, reason, before_af)
+        services.enrolment_exit(
+            actor=actor,
+            membership=admin,
+            enrolment=enrolment,
+            end_date=start + timedelta(days=length),
+            exit_reason=reason,
+            income_sources_after=income_after or list(enrolment.income_sources_before),
+            af_code_after=af_after,
+        )

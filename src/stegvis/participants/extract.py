@@ -1,0 +1,136 @@
+"""Register extract (registerutdrag) for one person: what stegvis holds about them (GDPR art. 15).
+
+The same content as JSON and as a PDF the person can take home. Other apps add their sections
+through ``EXTRACT_SECTIONS``.
+"""
+
+from __future__ import annotations
+
+from stegvis.core import pdf, reference
+from stegvis.participants.models import Participant
+
+# Other apps add functions(participant) -> (title, list of dicts) for their records.
+EXTRACT_SECTIONS: list = []
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_extract(participant: Participant) -> dict:
+    """Everything stored about the person, in every intervention (not limited to a viewer)."""
+    labels = {kind: reference.labels(kind) for kind in reference.Kind.values}
+    person = {
+        "referens": participant.reference,
+        "anonym": participant.is_anonymous,
+        "skyddad_identitet": participant.protected_identity,
+        "kön": participant.get_gender_display(),
+        "födelseår": participant.birth_year,
+        "kommun": participant.municipality,
+    }
+    if not participant.is_anonymous:
+        person.update(
+            {
+                "personnummer": participant.personal_number,
+                "förnamn": participant.first_name,
+                "efternamn": participant.last_name,
+                "födelsedatum": _date(participant.birth_date),
+                "född_utomlands": participant.born_abroad,
+                "födelseland": participant.country_of_birth,
+                "ankomstår": participant.arrival_year,
+                "språk": participant.languages,
+                "behöver_tolk": participant.interpreter_needed,
+                "tolkspråk": participant.interpreter_language,
+                "utbildningsnivå": labels["education_level"].get(participant.education_level, ""),
+                "telefon": participant.phone,
+                "e-post": participant.email,
+                "adress": participant.address,
+            }
+        )
+    consents = [
+        {
+            "insats": c.intervention.name,
+            "omfattning": c.get_scope_display(),
+            "hur": c.get_method_display(),
+            "datum": _date(c.given_on),
+            "återkallat": _date(c.withdrawn_on),
+        }
+        for c in participant.consents.select_related("intervention")
+    ]
+    referrals = [
+        {
+            "insats": r.intervention.name,
+            "anvisad": _date(r.referred_on),
+            "skäl": r.reason,
+            "beslut": r.get_status_display(),
+            "beslutsdatum": _date(r.decided_on),
+            "behörighet": [e["explanation"] for e in r.eligibility],
+        }
+        for r in participant.referrals.select_related("intervention")
+    ]
+    income = labels["income_source"]
+    enrolments = [
+        {
+            "insats": e.intervention.name,
+            "start": _date(e.start_date),
+            "slut": _date(e.end_date),
+            "huvudkontakt": e.main_contact.user.display_name() if e.main_contact else None,
+            "försörjning_vid_start": [income.get(k, k) for k in e.income_sources_before],
+            "af_kod_vid_start": labels["af_code"].get(e.af_code_before, e.af_code_before),
+            "avslutsorsak": labels["exit_reason"].get(e.exit_reason, e.exit_reason),
+            "försörjning_vid_avslut": [income.get(k, k) for k in e.income_sources_after],
+            "af_kod_vid_avslut": labels["af_code"].get(e.af_code_after, e.af_code_after),
+        }
+        for e in participant.enrolments.select_related("intervention", "main_contact__user")
+    ]
+    extract = {
+        "person": person,
+        "samtycken": consents,
+        "anvisningar": referrals,
+        "deltaganden": enrolments,
+    }
+    for section in EXTRACT_SECTIONS:
+        title, items = section(participant)
+        extract[title] = items
+    return extract
+
+
+def _fmt(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
+
+
+def extract_pdf(participant: Participant, federation_name: str, today) -> bytes:
+    data = build_extract(participant)
+    blocks: list = [
+        pdf.Paragraph(
+            "Det här är alla uppgifter som finns om dig i stegvis. Om något är fel har du rätt "
+            "att få det rättat. Kontakta din huvudkontakt eller förbundet."
+        ),
+        pdf.Heading("Personuppgifter"),
+        pdf.KeyValues(
+            [(k.replace("_", " ").capitalize(), _fmt(v)) for k, v in data["person"].items()]
+        ),
+    ]
+    for title in [k for k in data if k != "person"]:
+        blocks.append(pdf.Heading(title.replace("_", " ").capitalize()))
+        items = data[title]
+        if not items:
+            blocks.append(pdf.Paragraph("Inga uppgifter."))
+        for item in items:
+            blocks.append(
+                pdf.KeyValues(
+                    [(k.replace("_", " ").capitalize(), _fmt(v)) for k, v in item.items()]
+                )
+            )
+    return pdf.render_pdf(
+        title="Registerutdrag",
+        subtitle=f"{federation_name} · utskrivet {today:%Y-%m-%d}",
+        blocks=blocks,
+        footer="Utdraget är skapat i stegvis. Uttaget är loggat.",
+    )

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from stegvis.core import reference
+from stegvis.core.models import Authority, Membership
+from stegvis.core.personnummer import PersonalNumberError, parse_personal_number
+from stegvis.core.roles import Role
+from stegvis.participants.models import Consent, Gender
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _today():
+    return timezone.localdate()
+
+
+class RegisterForm(forms.Form):
+    """Intake step 1: which intervention, consent, and who the person is."""
+
+    intervention = forms.ModelChoiceField(label="Insats", queryset=None, empty_label=None)
+    has_consent = forms.TypedChoiceField(
+        label="Har personen lämnat samtycke?",
+        choices=[
+            ("yes", "Ja – registrera personuppgifter"),
+            ("no", "Nej – registrera anonymt (kön, födelseår, kommun)"),
+        ],
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    consent_scope = forms.ChoiceField(
+        label="Samtycket gäller",
+        choices=Consent.Scope.choices,
+        required=False,
+        initial=Consent.Scope.SHARING,
+    )
+    consent_method = forms.ChoiceField(
+        label="Samtycket lämnades",
+        choices=Consent.Method.choices,
+        required=False,
+        initial=Consent.Method.WRITTEN,
+    )
+    consent_date = forms.DateField(
+        label="Datum för samtycke", required=False, widget=DATE, initial=_today
+    )
+    consent_language = forms.ChoiceField(
+        label="Samtyckestextens språk",
+        required=False,
+        initial="sv",
+        choices=[
+            ("sv", "Svenska"),
+            ("ar", "Arabiska"),
+            ("fa", "Dari/persiska"),
+            ("so", "Somaliska"),
+            ("ti", "Tigrinja"),
+            ("en", "Engelska"),
+            ("uk", "Ukrainska"),
+        ],
+    )
+    witnessed_by = forms.CharField(label="Bevittnat av", required=False, max_length=120)
+    protected_identity = forms.BooleanField(
+        label="Skyddad identitet",
+        required=False,
+        help_text="Registreras alltid anonymt. Namn och nummer sparas aldrig.",
+    )
+    personal_number = forms.CharField(
+        label="Personnummer eller samordningsnummer",
+        required=False,
+        max_length=15,
+        help_text="ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN (+ för 100 år eller äldre).",
+    )
+    first_name = forms.CharField(label="Förnamn", required=False, max_length=100)
+    last_name = forms.CharField(label="Efternamn", required=False, max_length=100)
+    gender = forms.ChoiceField(label="Kön", choices=Gender.choices)
+    birth_year = forms.IntegerField(
+        label="Födelseår (anonym registrering)", required=False, min_value=1900, max_value=2100
+    )
+    municipality = forms.CharField(label="Kommun", max_length=80)
+    born_abroad = forms.NullBooleanField(
+        label="Född utomlands",
+        required=False,
+        widget=forms.Select(choices=[("unknown", "Okänt"), ("true", "Ja"), ("false", "Nej")]),
+    )
+    country_of_birth = forms.CharField(label="Födelseland", required=False, max_length=80)
+    arrival_year = forms.IntegerField(
+        label="År för ankomst till Sverige", required=False, min_value=1900, max_value=2100
+    )
+    languages = forms.CharField(label="Språk (kommaseparerade)", required=False, max_length=200)
+    interpreter_needed = forms.BooleanField(label="Behöver tolk", required=False)
+    interpreter_language = forms.CharField(label="Tolkspråk", required=False, max_length=60)
+    education_level = forms.ChoiceField(label="Utbildningsnivå", required=False)
+    phone = forms.CharField(label="Telefon", required=False, max_length=40)
+    email = forms.EmailField(label="E-post", required=False)
+    address = forms.CharField(label="Adress", required=False, max_length=200)
+
+    def __init__(self, *args, interventions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = interventions
+        self.fields["education_level"].choices = reference.choices(
+            reference.Kind.EDUCATION_LEVEL, blank="–"
+        )
+
+    @property
+    def anonymous(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("has_consent") != "yes" or bool(data.get("protected_identity"))
+
+    def clean(self):
+        data = super().clean()
+        if self.anonymous:
+            if not data.get("birth_year"):
+                self.add_error("birth_year", "Ange födelseår för en anonym registrering.")
+            return data
+        for name, message in (
+            ("consent_method", "Ange hur samtycket lämnades."),
+            ("consent_date", "Ange datum för samtycket."),
+            ("consent_scope", "Ange vad samtycket gäller."),
+            ("first_name", "Ange förnamn."),
+            ("last_name", "Ange efternamn."),
+            ("personal_number", "Ange personnummer eller samordningsnummer."),
+        ):
+            if not data.get(name):
+                self.add_error(name, message)
+        if data.get("consent_date") and data["consent_date"] > _today():
+            self.add_error("consent_date", "Samtycket kan inte vara daterat i framtiden.")
+        if data.get("personal_number"):
+            try:
+                number = parse_personal_number(data["personal_number"], _today())
+            except PersonalNumberError as exc:
+                self.add_error("personal_number", str(exc))
+            else:
+                data["personal_number"] = number.formatted
+        return data
+
+
+class ReferralForm(forms.Form):
+    reason = forms.CharField(
+        label="Skäl till anvisningen", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referred_on = forms.DateField(label="Anvisad", widget=DATE, initial=_today)
+    planned_start = forms.DateField(label="Planerad start", required=False, widget=DATE)
+    referring_authority = forms.ModelChoiceField(
+        label="Anvisande myndighet", queryset=None, required=False, empty_label="–"
+    )
+    unemployed = forms.NullBooleanField(
+        label="Arbetslös",
+        required=False,
+        widget=forms.Select(choices=[("unknown", "Okänt"), ("true", "Ja"), ("false", "Nej")]),
+    )
+    notes = forms.CharField(
+        label="Anteckningar",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Inga bilagor. Skriv bara det som behövs för beslutet.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referring_authority"].queryset = Authority.objects.all()
+        for key, label in reference.choices(reference.Kind.INCOME_SOURCE):
+            self.fields[f"income_{key}"] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=12,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def income_fields(self):
+        return [self[name] for name in self.fields if name.startswith("income_")]
+
+    def income_months(self) -> dict[str, int]:
+        return {
+            name.removeprefix("income_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("income_") and value
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("planned_start")
+            and data.get("referred_on")
+            and (data["planned_start"] < data["referred_on"])
+        ):
+            self.add_error("planned_start", "Planerad start ligger före anvisningsdatumet.")
+        return data
+
+
+def staff_choices(intervention):
+    return (
+        Membership.objects.filter(
+            is_active=True, role__in=[Role.CASE_WORKER, Role.FEDERATION_ADMIN]
+        )
+        .filter(interventions=intervention)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.display_name()} ({obj.organisation_name or obj.get_role_display()})"
+
+
+class InRegistrationForm(forms.Form):
+    start_date = forms.DateField(label="Startdatum", widget=DATE, initial=_today)
+    main_contact = StaffChoiceField(
+        label="Huvudkontakt", queryset=None, required=False, empty_label="–"
+    )
+    income_sources_before = forms.MultipleChoiceField(
+        label="Försörjning vid start", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    af_code_before = forms.ChoiceField(label="Inskrivningskod hos AF vid start", required=False)
+    education_level = forms.ChoiceField(label="Utbildningsnivå", required=False)
+    time_outside = forms.ChoiceField(label="Tid utan arbete eller studier", required=False)
+
+    def __init__(self, *args, intervention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["main_contact"].queryset = staff_choices(intervention)
+        k = reference.Kind
+        self.fields["income_sources_before"].choices = reference.choices(k.INCOME_SOURCE)
+        self.fields["af_code_before"].choices = reference.choices(k.AF_CODE, blank="–")
+        self.fields["education_level"].choices = reference.choices(k.EDUCATION_LEVEL, blank="–")
+        self.fields["time_outside"].choices = reference.choices(k.TIME_OUTSIDE, blank="–")
+
+
+class DeclineForm(forms.Form):
+    decline_reason = forms.CharField(label="Skäl", max_length=300)
+
+
+class HandOverForm(forms.Form):
+    to_contact = StaffChoiceField(label="Ny huvudkontakt", queryset=None, empty_label=None)
+    handed_over_on = forms.DateField(label="Datum", widget=DATE, initial=_today)
+    note = forms.CharField(
+        label="Överlämning – vad behöver den nya huvudkontakten veta?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, intervention, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = staff_choices(intervention)
+        if current is not None:
+            qs = qs.exclude(pk=current.pk)
+        self.fields["to_contact"].queryset = qs
+
+
+class ExitForm(forms.Form):
+    end_date = forms.DateField(label="Slutdatum", widget=DATE, initial=_today)
+    exit_reason = forms.ChoiceField(label="Avslutsorsak")
+    income_sources_after = forms.MultipleChoiceField(
+        label="Försörjning vid avslut", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    af_code_after = forms.ChoiceField(label="Inskrivningskod hos AF vid avslut", required=False)
+    note = forms.CharField(label="Anteckning", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        k = reference.Kind
+        self.fields["exit_reason"].choices = reference.choices(k.EXIT_REASON, blank="Välj…")
+        self.fields["income_sources_after"].choices = reference.choices(k.INCOME_SOURCE)
+        self.fields["af_code_after"].choices = reference.choices(k.AF_CODE, blank="–")
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label="Återkallat", widget=DATE, initial=_today)
+    note = forms.CharField(label="Anteckning", required=False, max_length=300)
+
+
+class CaseloadFilterForm(forms.Form):
+    intervention = forms.ModelChoiceField(
+        label="Insats", queryset=None, required=False, empty_label="Alla mina insatser"
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        initial="active",
+        choices=[("active", "Pågående"), ("exited", "Avslutade"), ("all", "Alla")],
+    )
+    mine = forms.ChoiceField(
+        label="Huvudkontakt",
+        required=False,
+        initial="me",
+        choices=[("me", "Jag"), ("all", "Alla")],
+    )
+    q = forms.CharField(label="Sök namn", required=False, max_length=100)
+
+    def __init__(self, *args, interventions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = interventions

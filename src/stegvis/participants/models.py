@@ -1,0 +1,304 @@
+"""Participants, consent, referral, enrolment and hand-over (SPEC §3, §7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from stegvis.core.fields import EncryptedTextField
+from stegvis.core.tenancy import TenantModel
+
+
+class Gender(models.TextChoices):
+    KVINNA = "kvinna", "Kvinna"
+    MAN = "man", "Man"
+    ANNAT = "annat", "Annat/ej angivet"
+
+
+class Participant(TenantModel):
+    """A person. Without consent, or with protected identity, only an anonymous record exists:
+    gender, birth year and municipality (as in SUS)."""
+
+    # Identity: the number is stored encrypted; the HMAC finds the same person again.
+    personal_number = EncryptedTextField("personnummer", blank=True)
+    personal_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    is_coordination_number = models.BooleanField("samordningsnummer", default=False)
+    is_anonymous = models.BooleanField("anonym", default=False)
+    protected_identity = models.BooleanField("skyddad identitet", default=False)
+
+    first_name = models.CharField("förnamn", max_length=100, blank=True)
+    last_name = models.CharField("efternamn", max_length=100, blank=True)
+    birth_date = models.DateField("födelsedatum", null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField("födelseår")
+    gender = models.CharField("kön", max_length=10, choices=Gender.choices)
+    municipality = models.CharField("kommun", max_length=80, blank=True)
+
+    born_abroad = models.BooleanField("född utomlands", null=True, blank=True)
+    country_of_birth = models.CharField("födelseland", max_length=80, blank=True)
+    arrival_year = models.PositiveSmallIntegerField(
+        "år för ankomst till Sverige", null=True, blank=True
+    )
+    languages = models.JSONField("språk", default=list, blank=True)
+    interpreter_needed = models.BooleanField("behöver tolk", default=False)
+    interpreter_language = models.CharField("tolkspråk", max_length=60, blank=True)
+    education_level = models.CharField("utbildningsnivå", max_length=40, blank=True)
+
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    email = models.EmailField("e-post", blank=True)
+    address = models.CharField("adress", max_length=200, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    anonymised_at = models.DateTimeField("avidentifierad", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "deltagare"
+        verbose_name_plural = "deltagare"
+        indexes = [
+            models.Index(
+                fields=["federation", "personal_number_hash"], name="participant_fed_hash"
+            ),
+            models.Index(
+                fields=["federation", "last_name", "first_name"], name="participant_fed_name"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "personal_number_hash"],
+                condition=~models.Q(personal_number_hash=""),
+                name="participant_unique_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def reference(self) -> str:
+        """A neutral reference that never reveals who the person is."""
+        return f"D-{self.pk:06d}" if self.pk else "D-ny"
+
+    @property
+    def display_name(self) -> str:
+        if self.is_anonymous:
+            return f"Anonym {self.reference}"
+        return f"{self.first_name} {self.last_name}".strip() or self.reference
+
+    def age_on(self, day: date) -> int:
+        if self.birth_date:
+            born = self.birth_date
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        # Anonymous records know only the year; count as if born 1 July (SUS does the same).
+        return day.year - self.birth_year - ((day.month, day.day) < (7, 1))
+
+
+class Consent(TenantModel):
+    """Consent to register personal data in one intervention (a new intervention needs a new
+    consent, as in SUS)."""
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", "Skriftligt"
+        VERBAL = "verbal", "Muntligt"
+
+    class Scope(models.TextChoices):
+        REGISTRATION = "registration", "Registrering och uppföljning i insatsen"
+        SHARING = "sharing", "Registrering och informationsutbyte mellan huvudmännen"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.PROTECT, related_name="consents"
+    )
+    scope = models.CharField("omfattning", max_length=20, choices=Scope.choices)
+    method = models.CharField("hur", max_length=10, choices=Method.choices)
+    language = models.CharField("samtyckestextens språk", max_length=10, default="sv")
+    given_on = models.DateField("datum")
+    witnessed_by = models.CharField("bevittnat av", max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_on = models.DateField("återkallat", null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_note = models.CharField("anteckning om återkallelse", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "samtycke"
+        verbose_name_plural = "samtycken"
+        ordering = ["-given_on", "-id"]
+        indexes = [
+            models.Index(fields=["federation", "participant"], name="consent_fed_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Samtycke {self.given_on} ({self.get_method_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class Referral(TenantModel):
+    """An anvisning: a case worker at an authority asks for a person to be enrolled."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Ej beslutad"
+        ACCEPTED = "accepted", "Antagen"
+        WAITLISTED = "waitlisted", "Väntelista"
+        DECLINED = "declined", "Avböjd"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="referrals")
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.PROTECT, related_name="referrals"
+    )
+    referring_authority = models.ForeignKey(
+        "core.Authority",
+        verbose_name="anvisande myndighet",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    referred_on = models.DateField("anvisad")
+    planned_start = models.DateField("planerad start", null=True, blank=True)
+    reason = models.TextField("skäl")
+    notes = models.TextField("anteckningar", blank=True)
+    # Facts the eligibility rules need that are not on the participant.
+    unemployed = models.BooleanField("arbetslös", null=True, blank=True)
+    income_months = models.JSONField(
+        "försörjning senaste 12 månaderna",
+        default=dict,
+        blank=True,
+        help_text="Antal månader med varje försörjningskälla under de senaste 12 månaderna.",
+    )
+    eligibility = models.JSONField("behörighetsprövning", default=list, blank=True)
+    eligible = models.BooleanField("uppfyller villkoren", null=True)
+
+    status = models.CharField(
+        "beslut", max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    decided_on = models.DateField("beslutsdatum", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField("skäl till avböjande", max_length=300, blank=True)
+    waitlist_position = models.PositiveIntegerField("plats i kön", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "anvisning"
+        verbose_name_plural = "anvisningar"
+        ordering = ["-referred_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["federation", "intervention", "status"], name="referral_fed_iv_status"
+            ),
+            models.Index(fields=["federation", "participant"], name="referral_fed_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Anvisning {self.referred_on} till {self.intervention_id}"
+
+
+class Enrolment(TenantModel):
+    """One episode of a participant in an intervention (deltagande), from start to exit."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolment"
+    )
+    start_date = models.DateField("startdatum")
+    main_contact = models.ForeignKey(
+        "core.Membership",
+        verbose_name="huvudkontakt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="main_contact_for",
+    )
+
+    # In-registration (SUS-like).
+    income_sources_before = models.JSONField("försörjning vid start", default=list, blank=True)
+    af_code_before = models.CharField("AF-kod vid start", max_length=20, blank=True)
+    education_level = models.CharField("utbildningsnivå", max_length=40, blank=True)
+    time_outside = models.CharField("tid utan arbete/studier", max_length=20, blank=True)
+
+    # Exit (avslut) and out-registration.
+    end_date = models.DateField("slutdatum", null=True, blank=True)
+    exit_reason = models.CharField("avslutsorsak", max_length=40, blank=True)
+    income_sources_after = models.JSONField("försörjning vid avslut", default=list, blank=True)
+    af_code_after = models.CharField("AF-kod vid avslut", max_length=20, blank=True)
+    exit_note = models.CharField("anteckning vid avslut", max_length=300, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    imported = models.BooleanField("importerad", default=False)
+
+    class Meta:
+        verbose_name = "deltagande"
+        verbose_name_plural = "deltaganden"
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(
+                fields=["federation", "intervention", "start_date"], name="enrolment_fed_iv_start"
+            ),
+            models.Index(fields=["federation", "participant"], name="enrolment_fed_participant"),
+            models.Index(fields=["federation", "main_contact"], name="enrolment_fed_contact"),
+            models.Index(fields=["federation", "end_date"], name="enrolment_fed_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="enrolment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Deltagande {self.start_date} i {self.intervention_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def has_started(self) -> bool:
+        return self.start_date <= timezone.localdate()
+
+    def is_active_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class HandOver(TenantModel):
+    """A change of main contact, so the person always knows who carries the case."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="handovers")
+    from_contact = models.ForeignKey(
+        "core.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_contact = models.ForeignKey(
+        "core.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handed_over_on = models.DateField("datum")
+    note = models.TextField("överlämning", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "överlämning"
+        verbose_name_plural = "överlämningar"
+        ordering = ["-handed_over_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Överlämning {self.handed_over_on}"

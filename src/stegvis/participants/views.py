@@ -1,0 +1,405 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stegvis.core import audit
+from stegvis.core.access import federation_view
+from stegvis.core.roles import Perm
+from stegvis.participants import forms, selectors, services
+from stegvis.participants.access import interventions_in_scope, require_personal_data
+from stegvis.participants.eligibility import describe_rule
+from stegvis.participants.extract import build_extract, extract_pdf
+from stegvis.participants.models import Consent, Referral
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _individual_interventions(membership):
+    return interventions_in_scope(membership).filter(kind="individual").order_by("code")
+
+
+@federation_view()
+def caseload(request):
+    membership = request.membership
+    require_personal_data(membership)
+    form = forms.CaseloadFilterForm(
+        request.GET or None, interventions=_individual_interventions(membership)
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.CaseloadFilters(
+        intervention_id=data["intervention"].pk if data.get("intervention") else None,
+        status=data.get("status") or "active",
+        mine=(data.get("mine") or "me") == "me",
+        query=data.get("q", ""),
+    )
+    enrolments = selectors.caseload(membership=membership, filters=filters)
+    page = Paginator(enrolments, 40).get_page(request.GET.get("sida"))
+    selectors.log_listed(
+        membership=membership, participants=[e.participant for e in page], reason="mina deltagare"
+    )
+    pending = list(selectors.pending_referrals(membership=membership)[:20])
+    selectors.log_listed(
+        membership=membership, participants=[r.participant for r in pending], reason="anvisningar"
+    )
+    context = {"form": form, "page": page, "pending": pending, "filters": filters}
+    if request.headers.get("HX-Request"):
+        return render(request, "participants/_caseload_rows.html", context)
+    return render(request, "participants/caseload.html", context)
+
+
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+def register(request):
+    membership = request.membership
+    interventions = _individual_interventions(membership)
+    form = forms.RegisterForm(
+        request.POST or None,
+        interventions=interventions,
+        initial={"intervention": request.GET.get("insats")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = services.PersonDetails(
+            gender=data["gender"],
+            birth_year=data.get("birth_year"),
+            municipality=data["municipality"],
+            personal_number="" if form.anonymous else data["personal_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            born_abroad=data["born_abroad"],
+            country_of_birth=data["country_of_birth"],
+            arrival_year=data["arrival_year"],
+            languages=[s.strip() for s in data["languages"].split(",") if s.strip()],
+            interpreter_needed=data["interpreter_needed"],
+            interpreter_language=data["interpreter_language"],
+            education_level=data["education_level"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            protected_identity=data["protected_identity"],
+        )
+        consent = None
+        if not form.anonymous:
+            consent = services.ConsentDetails(
+                scope=data["consent_scope"],
+                method=data["consent_method"],
+                given_on=data["consent_date"],
+                language=data["consent_language"] or "sv",
+                witnessed_by=data["witnessed_by"],
+            )
+        try:
+            participant, created = services.participant_register(
+                actor=request.user,
+                membership=membership,
+                intervention=data["intervention"],
+                details=details,
+                consent=consent,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if not created:
+                messages.info(
+                    request,
+                    "Personen fanns redan i stegvis och har kopplats ihop "
+                    "med den befintliga uppgiften (samma personnummer).",
+                )
+            return redirect(
+                "participants:referral_new",
+                request.federation.slug,
+                participant.pk,
+                data["intervention"].pk,
+            )
+    return render(request, "participants/register.html", {"form": form, "step": 1})
+
+
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+def referral_new(request, pk: int, intervention_pk: int):
+    membership = request.membership
+    participant = selectors.participant_get(membership=membership, pk=pk, reason="anvisning")
+    intervention = get_object_or_404(interventions_in_scope(membership), pk=intervention_pk)
+    form = forms.ReferralForm(
+        request.POST or None, initial={"referring_authority": membership.authority_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                membership=membership,
+                participant=participant,
+                intervention=intervention,
+                reason=data["reason"],
+                referred_on=data["referred_on"],
+                planned_start=data["planned_start"],
+                referring_authority=data["referring_authority"],
+                unemployed=data["unemployed"],
+                income_months=form.income_months(),
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("participants:referral_detail", request.federation.slug, referral.pk)
+    rules = [describe_rule(r) for r in intervention.eligibility_rules]
+    return render(
+        request,
+        "participants/referral_new.html",
+        {
+            "form": form,
+            "participant": participant,
+            "intervention": intervention,
+            "rules": rules,
+            "step": 2,
+        },
+    )
+
+
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+def referral_detail(request, pk: int):
+    membership = request.membership
+    referral = selectors.referral_get(membership=membership, pk=pk)
+    accept_form = forms.InRegistrationForm(
+        request.POST if request.POST.get("decision") == "accept" else None,
+        intervention=referral.intervention,
+        initial={
+            "start_date": referral.planned_start or timezone.localdate(),
+            "main_contact": membership.pk,
+            "education_level": referral.participant.education_level,
+            "income_sources_before": [k for k, v in referral.income_months.items() if v],
+        },
+    )
+    decline_form = forms.DeclineForm(
+        request.POST if request.POST.get("decision") == "decline" else None
+    )
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept" and accept_form.is_valid():
+                data = accept_form.cleaned_data
+                enrolment = services.referral_accept(
+                    actor=request.user,
+                    membership=membership,
+                    referral=referral,
+                    start_date=data["start_date"],
+                    main_contact=data["main_contact"],
+                    income_sources_before=data["income_sources_before"],
+                    af_code_before=data["af_code_before"],
+                    education_level=data["education_level"],
+                    time_outside=data["time_outside"],
+                )
+                messages.success(request, "Personen är inskriven.")
+                return redirect(
+                    "participants:detail", request.federation.slug, enrolment.participant_id
+                )
+            if decision == "waitlist":
+                services.referral_waitlist(
+                    actor=request.user, membership=membership, referral=referral
+                )
+                messages.success(
+                    request, f"Satt på väntelistan som nummer {referral.waitlist_position}."
+                )
+                return redirect(
+                    "participants:waitlist", request.federation.slug, referral.intervention_id
+                )
+            if decision == "decline" and decline_form.is_valid():
+                services.referral_decline(
+                    actor=request.user,
+                    membership=membership,
+                    referral=referral,
+                    reason=decline_form.cleaned_data["decline_reason"],
+                )
+                messages.success(request, "Anvisningen är avböjd.")
+                return redirect(
+                    "participants:detail", request.federation.slug, referral.participant_id
+                )
+        except ValidationError as exc:
+            _apply_errors(accept_form if decision == "accept" else decline_form, exc)
+    return render(
+        request,
+        "participants/referral_detail.html",
+        {
+            "referral": referral,
+            "participant": referral.participant,
+            "accept_form": accept_form,
+            "decline_form": decline_form,
+            "step": 3,
+            "open": referral.status in (Referral.Status.PENDING, Referral.Status.WAITLISTED),
+        },
+    )
+
+
+@federation_view()
+def detail(request, pk: int):
+    membership = request.membership
+    participant = selectors.participant_get(membership=membership, pk=pk, reason="deltagarsida")
+    return render(
+        request,
+        "participants/detail.html",
+        {
+            "participant": participant,
+            "enrolments": selectors.enrolments_of(participant, membership),
+            "consents": participant.consents.select_related("intervention"),
+            "referrals": participant.referrals.select_related("intervention"),
+            "timeline": selectors.timeline(participant, membership),
+            "withdraw_form": forms.WithdrawConsentForm(),
+        },
+    )
+
+
+@federation_view()
+@require_POST
+def consent_withdraw(request, pk: int):
+    membership = request.membership
+    consent = get_object_or_404(
+        Consent.objects.select_related("participant"),
+        pk=pk,
+        participant__in=selectors.participants_in_scope(membership),
+    )
+    form = forms.WithdrawConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.consent_withdraw(
+                actor=request.user,
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if participant.is_anonymous:
+                messages.success(
+                    request,
+                    "Samtycket är återkallat. Inget samtycke återstår, så "
+                    "uppgifterna är avidentifierade.",
+                )
+            else:
+                messages.success(request, "Samtycket är återkallat.")
+    else:
+        messages.error(request, "Ange ett giltigt datum för återkallelsen.")
+    return redirect("participants:detail", request.federation.slug, consent.participant_id)
+
+
+@federation_view()
+def waitlist(request, intervention_pk: int):
+    membership = request.membership
+    intervention = get_object_or_404(interventions_in_scope(membership), pk=intervention_pk)
+    if request.method == "POST":
+        referral = get_object_or_404(
+            Referral, pk=request.POST.get("referral"), intervention=intervention
+        )
+        steps = -1 if request.POST.get("move") == "up" else 1
+        try:
+            services.waitlist_move(
+                actor=request.user, membership=membership, referral=referral, steps=steps
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("participants:waitlist", request.federation.slug, intervention.pk)
+    queue = list(selectors.waitlist(membership=membership, intervention=intervention))
+    selectors.log_listed(
+        membership=membership, participants=[r.participant for r in queue], reason="väntelista"
+    )
+    return render(
+        request,
+        "participants/waitlist.html",
+        {
+            "intervention": intervention,
+            "queue": queue,
+            "interventions": _individual_interventions(membership),
+        },
+    )
+
+
+@federation_view()
+def hand_over(request, pk: int):
+    membership = request.membership
+    enrolment = selectors.enrolment_get(membership=membership, pk=pk)
+    form = forms.HandOverForm(
+        request.POST or None, intervention=enrolment.intervention, current=enrolment.main_contact
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_hand_over(
+                actor=request.user,
+                membership=membership,
+                enrolment=enrolment,
+                to_contact=form.cleaned_data["to_contact"],
+                handed_over_on=form.cleaned_data["handed_over_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Huvudkontakten är bytt.")
+            return redirect(
+                "participants:detail", request.federation.slug, enrolment.participant_id
+            )
+    return render(request, "participants/hand_over.html", {"form": form, "enrolment": enrolment})
+
+
+@federation_view()
+def exit_enrolment(request, pk: int):
+    membership = request.membership
+    enrolment = selectors.enrolment_get(membership=membership, pk=pk)
+    form = forms.ExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrolment_exit(
+                actor=request.user,
+                membership=membership,
+                enrolment=enrolment,
+                end_date=data["end_date"],
+                exit_reason=data["exit_reason"],
+                income_sources_after=data["income_sources_after"],
+                af_code_after=data["af_code_after"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Deltagandet är avslutat.")
+            return redirect(
+                "participants:detail", request.federation.slug, enrolment.participant_id
+            )
+    return render(request, "participants/exit.html", {"form": form, "enrolment": enrolment})
+
+
+@federation_view()
+def register_extract(request, pk: int, fmt: str):
+    if fmt not in ("json", "pdf"):
+        raise Http404("Okänt format.")
+    membership = request.membership
+    participant = selectors.participant_get(membership=membership, pk=pk, reason="registerutdrag")
+    audit.log(
+        actor=request.user,
+        action=audit.Action.EXPORT,
+        obj=participant,
+        reason="registerutdrag",
+        detail={"format": fmt},
+    )
+    filename = f"registerutdrag-{participant.reference}.{fmt}"
+    if fmt == "json":
+        response = JsonResponse(
+            build_extract(participant), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+    else:
+        response = HttpResponse(
+            extract_pdf(participant, request.federation.name, timezone.localdate()),
+            content_type="application/pdf",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
