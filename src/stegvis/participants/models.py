@@ -215,8 +215,8 @@ class Enrolment(TenantModel):
     intervention = models.ForeignKey(
         "interventions.Intervention", on_delete=models.PROTECT, related_name="enrolments"
     )
-    referral = models.OneToOneField(
-        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolment"
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments"
     )
     start_date = models.DateField("startdatum")
     main_contact = models.ForeignKey(
@@ -261,7 +261,12 @@ class Enrolment(TenantModel):
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="enrolment_end_after_start",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["federation", "referral"],
+                condition=models.Q(referral__isnull=False),
+                name="enrolment_unique_referral",
+            ),
         ]
 
     def __str__(self) -> str:
