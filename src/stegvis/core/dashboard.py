@@ -20,7 +20,9 @@ ROLE_INTRO = {
     "evaluator": "Du följer upp och utvärderar med sammanställda siffror.",
 }
 
-# Each panel is (permission or None, function(request) -> dict with "title" and "template").
+# Each panel is (permission or None, function(request) -> dict with "title" and "template", or
+# None to show nothing). Apps add theirs in their ``dashboard`` module, imported by their
+# AppConfig.ready().
 PANELS: list[tuple[str | None, Callable]] = []
 
 

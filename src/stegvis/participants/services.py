@@ -555,21 +555,22 @@ class PurgeReport:
 @transaction.atomic
 def participants_purge(*, actor, today: date, dry_run: bool) -> PurgeReport:
     """Gallring: anonymise people whose last enrolment ended longer ago than the federation's
-    retention time, and people with only declined referrals that old. Statistics are kept."""
+    retention time (more than N days ago), and people with only declined referrals that old.
+    Statistics are kept."""
     from stegvis.core.tenancy import require_federation
 
     federation = require_federation()
     days = int(federation.setting("retention_days_after_exit"))
     cutoff = today - timedelta(days=days)
-    recent = Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gt=cutoff)
+    recent = Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=cutoff)
     open_referrals = Q(referrals__status__in=[Referral.Status.PENDING, Referral.Status.WAITLISTED])
-    recent_referrals = Q(referrals__referred_on__gt=cutoff)
+    recent_referrals = Q(referrals__referred_on__gte=cutoff)
     candidates = (
         Participant.objects.filter(is_anonymous=False)
         .exclude(recent)
         .exclude(open_referrals)
         .exclude(recent_referrals)
-        .exclude(consents__given_on__gt=cutoff)
+        .exclude(consents__given_on__gte=cutoff)
         .distinct()
         .order_by("pk")
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("deltagare/<int:pk>/utdrag.<str:fmt>", views.register_extract, name="extract"),
     path("anvisningar/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("samtycken/<int:pk>/aterkalla/", views.consent_withdraw, name="consent_withdraw"),
+    path("vantelista/", views.waitlist_index, name="waitlist_index"),
     path("insatser/<int:intervention_pk>/vantelista/", views.waitlist, name="waitlist"),
     path("deltaganden/<int:pk>/overlamning/", views.hand_over, name="hand_over"),
     path("deltaganden/<int:pk>/avslut/", views.exit_enrolment, name="exit"),

@@ -292,6 +292,14 @@ def consent_withdraw(request, pk: int):
     return redirect("participants:detail", request.federation.slug, consent.participant_id)
 
 
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+def waitlist_index(request):
+    first = _individual_interventions(request.membership).first()
+    if first is None:
+        raise Http404("Du arbetar inte i någon insats.")
+    return redirect("participants:waitlist", request.federation.slug, first.pk)
+
+
 @federation_view()
 def waitlist(request, intervention_pk: int):
     membership = request.membership

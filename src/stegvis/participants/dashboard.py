@@ -1,0 +1,46 @@
+"""The case worker's first view: own caseload in numbers and what waits for a decision."""
+
+from __future__ import annotations
+
+from stegvis.core.dashboard import PANELS
+from stegvis.participants import selectors
+from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
+from stegvis.participants.models import Enrolment, Referral
+
+
+def _caseload_panel(request) -> dict:
+    membership = request.membership
+    ids = intervention_ids_in_scope(membership)
+    active = Enrolment.objects.filter(intervention_id__in=ids, end_date__isnull=True)
+    pending = list(selectors.pending_referrals(membership=membership)[:5])
+    selectors.log_listed(
+        membership=membership, participants=[r.participant for r in pending], reason="översikt"
+    )
+    return {
+        "title": "Mina deltagare",
+        "template": "participants/_panel_caseload.html",
+        "figures": [
+            ("Pågående där jag är huvudkontakt", active.filter(main_contact=membership).count()),
+            ("Pågående i mina insatser", active.count()),
+            (
+                "Väntar på beslut",
+                Referral.objects.filter(
+                    intervention_id__in=ids, status=Referral.Status.PENDING
+                ).count(),
+            ),
+            (
+                "På väntelista",
+                Referral.objects.filter(
+                    intervention_id__in=ids, status=Referral.Status.WAITLISTED
+                ).count(),
+            ),
+        ],
+        "pending": pending,
+    }
+
+
+def _register(request):
+    return _caseload_panel(request) if can_see_personal_data(request.membership) else None
+
+
+PANELS.insert(0, (None, _register))
