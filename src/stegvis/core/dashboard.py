@@ -45,5 +45,6 @@ PANELS.append((Perm.VIEW_DIRECTORY, _federation_figures))
 
 def dashboard_context(request) -> dict:
     membership = request.membership
-    panels = [build(request) for perm, build in PANELS if perm is None or membership.has_perm(perm)]
+    built = [build(request) for perm, build in PANELS if perm is None or membership.has_perm(perm)]
+    panels = [panel for panel in built if panel]
     return {"intro": ROLE_INTRO.get(membership.role, ""), "panels": panels}
