@@ -8,9 +8,10 @@ Rules, following Skatteverket:
 
 * The ten-digit form has no century. ``-`` (or no separator) means the person is younger than
   100 at the reference date, ``+`` means 100 or older; the century is chosen accordingly.
-* A samordningsnummer (coordination number) adds 60 to the day of birth (61–91).
-  Skatteverket may issue one with day 60 when the day of birth is unknown; we accept that, for
-  samordningsnummer only, and leave ``birth_date`` as ``None`` (year and month are kept).
+* A samordningsnummer (coordination number) adds 60 to the day of birth (61–91). We also
+  accept day 60, for samordningsnummer only, read as "day of birth unknown" (00 + 60): such a
+  number has ``birth_date`` ``None`` while ``birth_year`` and ``birth_month`` are kept. An
+  unknown month (00) is not accepted.
 * The last digit is a Luhn check digit over the other nine digits of the ten-digit form.
 * The second-to-last digit is odd for men and even for women (as registered).
 """
