@@ -51,14 +51,17 @@ def test_without_consent_only_an_anonymous_record_exists(scope, intervention, re
     person.refresh_from_db()
     assert person.is_anonymous
     assert (person.first_name, person.last_name, person.personal_number) == ("", "", "")
-    assert person.birth_date is None and person.birth_year == 1990
+    assert person.birth_date is None
+    assert person.birth_year == 1990
     assert (person.gender, person.municipality) == ("kvinna", "Kristianstad")
 
 
 def test_protected_identity_is_anonymous_even_with_consent(scope, intervention, register):
     person = register(intervention, protected_identity=True)
-    assert person.is_anonymous and person.protected_identity
-    assert person.personal_number == "" and person.first_name == ""
+    assert person.is_anonymous
+    assert person.protected_identity
+    assert person.personal_number == ""
+    assert person.first_name == ""
     assert person.consents.count() == 0
     assert "Anonym" in person.display_name
 
@@ -68,10 +71,14 @@ def test_consent_withdrawal_anonymises_and_is_logged(scope, admin, intervention,
     consent = person.consents.get()
     services.consent_withdraw(actor=admin.user, consent=consent, withdrawn_on=date(2026, 2, 1))
     person.refresh_from_db()
-    assert person.is_anonymous and person.anonymised_at is not None
-    assert person.personal_number == "" and person.personal_number_hash == ""
-    assert person.phone == "" and person.first_name == ""
-    assert person.birth_year == 1990 and person.gender == "kvinna"
+    assert person.is_anonymous
+    assert person.anonymised_at is not None
+    assert person.personal_number == ""
+    assert person.personal_number_hash == ""
+    assert person.phone == ""
+    assert person.first_name == ""
+    assert person.birth_year == 1990
+    assert person.gender == "kvinna"
     assert AuditEntry.objects.filter(
         object_type="participant", object_id=str(person.pk), action="delete"
     ).exists()

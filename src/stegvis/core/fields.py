@@ -1,3 +1,5 @@
+"""Model fields shared by the apps."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -6,16 +8,26 @@ from stegvis.core.crypto import decrypt_text, encrypt_text
 
 
 class EncryptedTextField(models.TextField):
-    """Stores a Fernet token; Python code sees the clear text. Not searchable: look people up
-    by their HMAC column instead."""
+    """Text stored as a Fernet token (see :mod:`stegvis.core.crypto`), plain in Python.
 
-    def from_db_value(self, value, expression, connection):
-        if value in (None, ""):
-            return value
-        return decrypt_text(value)
+    ``None`` and ``""`` are stored as they are, so "not given" stays visible without a key.
+    Every save produces a different token, so the column cannot be filtered on: only
+    ``isnull`` is allowed. Store a :func:`~stegvis.core.crypto.lookup_hash` beside it to search.
+    """
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        if value in (None, ""):
+        if value is None or value == "":
             return value
         return encrypt_text(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt_text(value)
+
+    def get_lookup(self, lookup_name):
+        # An exact match against a fresh token would silently find nothing.
+        if lookup_name != "isnull":
+            return None
+        return super().get_lookup(lookup_name)

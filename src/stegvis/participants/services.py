@@ -77,7 +77,7 @@ _PERSONAL_FIELDS = (
 def find_by_personal_number(value: str) -> Participant | None:
     """The participant with this number in the current federation (duplicate detection)."""
     number = parse_personal_number(value, timezone.localdate())
-    return Participant.objects.filter(personal_number_hash=lookup_hash(number.number12)).first()
+    return Participant.objects.filter(personal_number_hash=lookup_hash(number)).first()
 
 
 @transaction.atomic
@@ -105,7 +105,7 @@ def participant_register(
             number = parse_personal_number(details.personal_number, timezone.localdate())
         except PersonalNumberError as exc:
             raise ValidationError({"personal_number": str(exc)}) from exc
-        digest = lookup_hash(number.number12)
+        digest = lookup_hash(number)
         participant = (
             Participant.objects.select_for_update().filter(personal_number_hash=digest).first()
         )
@@ -123,10 +123,10 @@ def participant_register(
     else:
         participant.is_anonymous = False
         participant.personal_number = number.formatted
-        participant.personal_number_hash = lookup_hash(number.number12)
+        participant.personal_number_hash = lookup_hash(number)
         participant.is_coordination_number = number.is_coordination_number
         participant.birth_date = number.birth_date
-        participant.birth_year = number.birth_date.year
+        participant.birth_year = number.birth_year
         participant.gender = details.gender or number.gender
         participant.municipality = details.municipality or participant.municipality
         for name in _PERSONAL_FIELDS:
