@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from stegvis.core.dashboard import PANELS
 from stegvis.participants import selectors
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
-from stegvis.participants.models import Enrolment, Referral
+from stegvis.participants.models import Enrolment, FollowUp, Referral
 
 
 def _caseload_panel(request) -> dict:
@@ -26,6 +28,14 @@ def _caseload_panel(request) -> dict:
                 "Väntar på beslut",
                 Referral.objects.filter(
                     intervention_id__in=ids, status=Referral.Status.PENDING
+                ).count(),
+            ),
+            (
+                "Uppföljningar att göra",
+                FollowUp.objects.filter(
+                    enrolment__intervention_id__in=ids,
+                    status=FollowUp.Status.PLANNED,
+                    due_on__lte=timezone.localdate(),
                 ).count(),
             ),
             (

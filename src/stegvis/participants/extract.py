@@ -80,8 +80,22 @@ def build_extract(participant: Participant) -> dict:
             "avslutsorsak": labels["exit_reason"].get(e.exit_reason, e.exit_reason),
             "försörjning_vid_avslut": [income.get(k, k) for k in e.income_sources_after],
             "af_kod_vid_avslut": labels["af_code"].get(e.af_code_after, e.af_code_after),
+            "uppföljningar": [
+                {
+                    "månader": f.months,
+                    "ska_göras": _date(f.due_on),
+                    "status": f.get_status_display(),
+                    "gjord": _date(f.done_on),
+                    "sysselsättning": f.get_situation_display() if f.situation else None,
+                    "försörjning": [income.get(k, k) for k in f.income_sources],
+                    "af_kod": labels["af_code"].get(f.af_code, f.af_code),
+                }
+                for f in e.followups.all()
+            ],
         }
-        for e in participant.enrolments.select_related("intervention", "main_contact__user")
+        for e in participant.enrolments.select_related(
+            "intervention", "main_contact__user"
+        ).prefetch_related("followups")
     ]
     extract = {
         "person": person,
@@ -101,7 +115,14 @@ def _fmt(value) -> str:
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "–"
+        separator = "; " if any(isinstance(v, dict) for v in value) else ", "
+        return separator.join(_fmt_item(v) for v in value) or "–"
+    return str(value)
+
+
+def _fmt_item(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')}: {_fmt(v)}" for k, v in value.items())
     return str(value)
 
 

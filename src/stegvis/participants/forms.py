@@ -7,7 +7,7 @@ from stegvis.core import reference
 from stegvis.core.models import Authority, Membership
 from stegvis.core.personnummer import PersonalNumberError, parse_personal_number
 from stegvis.core.roles import Role
-from stegvis.participants.models import Consent, Gender
+from stegvis.participants.models import Consent, FollowUp, Gender
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -37,7 +37,7 @@ class RegisterForm(forms.Form):
     )
     consent_method = forms.ChoiceField(
         label="Samtycket lämnades",
-        choices=Consent.Method.choices,
+        choices=[(k, v) for k, v in Consent.Method.choices if k != Consent.Method.IMPORTED],
         required=False,
         initial=Consent.Method.WRITTEN,
     )
@@ -262,6 +262,46 @@ class ExitForm(forms.Form):
         self.fields["exit_reason"].choices = reference.choices(k.EXIT_REASON, blank="Välj…")
         self.fields["income_sources_after"].choices = reference.choices(k.INCOME_SOURCE)
         self.fields["af_code_after"].choices = reference.choices(k.AF_CODE, blank="–")
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(label="Uppföljningen gjordes", widget=DATE, initial=_today)
+    reached = forms.TypedChoiceField(
+        label="Fick du kontakt med personen?",
+        choices=[("yes", "Ja"), ("no", "Nej, gick inte att nå")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    situation = forms.ChoiceField(
+        label="Vad gör personen nu?",
+        required=False,
+        choices=[("", "Välj…"), *FollowUp.Situation.choices],
+    )
+    income_sources = forms.MultipleChoiceField(
+        label="Försörjning nu", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    af_code = forms.ChoiceField(label="Inskrivningskod hos AF nu", required=False)
+    note = forms.CharField(label="Anteckning", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        k = reference.Kind
+        self.fields["income_sources"].choices = reference.choices(k.INCOME_SOURCE)
+        self.fields["af_code"].choices = reference.choices(k.AF_CODE, blank="–")
+
+
+class FollowUpFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Visa",
+        required=False,
+        initial="due",
+        choices=[
+            ("due", "Att göra inom 30 dagar och försenade"),
+            ("open", "Alla som inte är gjorda"),
+            ("done", "Gjorda"),
+        ],
+    )
 
 
 class WithdrawConsentForm(forms.Form):

@@ -104,6 +104,8 @@ class Consent(TenantModel):
     class Method(models.TextChoices):
         WRITTEN = "written", "Skriftligt"
         VERBAL = "verbal", "Muntligt"
+        # Imported history: the consent was given in the federation's earlier register.
+        IMPORTED = "imported", "Överfört från tidigare register"
 
     class Scope(models.TextChoices):
         REGISTRATION = "registration", "Registrering och uppföljning i insatsen"
@@ -307,3 +309,70 @@ class HandOver(TenantModel):
 
     def __str__(self) -> str:
         return f"Överlämning {self.handed_over_on}"
+
+
+class FollowUp(TenantModel):
+    """A follow-up 6 or 12 months after exit, with its own out-registration (SPEC §7).
+
+    Created as a task when an enrolment is exited (not for felregistrering); the case worker
+    records what the person does then, or that they could not be reached.
+    """
+
+    MONTHS = (6, 12)
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Ej gjord"
+        DONE = "done", "Gjord"
+        NOT_REACHED = "not_reached", "Gick inte att nå"
+
+    class Situation(models.TextChoices):
+        ARBETE = "arbete", "Arbete"
+        STUDIER = "studier", "Studier"
+        ARBETSSOKANDE = "arbetssokande", "Arbetssökande"
+        INSATS = "insats", "I annan insats"
+        SJUKSKRIVEN = "sjukskriven", "Sjukskriven"
+        FORALDRALEDIG = "foraldraledig", "Föräldraledig"
+        ANNAT = "annat", "Annat"
+
+    WORK_OR_STUDIES = frozenset({Situation.ARBETE, Situation.STUDIER})
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="followups")
+    months = models.PositiveSmallIntegerField("månader efter avslut")
+    due_on = models.DateField("ska göras")
+    status = models.CharField(
+        "status", max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    done_on = models.DateField("gjord", null=True, blank=True)
+    situation = models.CharField(
+        "sysselsättning", max_length=20, choices=Situation.choices, blank=True
+    )
+    income_sources = models.JSONField("försörjning", default=list, blank=True)
+    af_code = models.CharField("AF-kod", max_length=20, blank=True)
+    note = models.CharField("anteckning", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "uppföljning"
+        verbose_name_plural = "uppföljningar"
+        ordering = ["due_on", "months", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "enrolment", "months"], name="followup_unique_months"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["federation", "status", "due_on"], name="followup_fed_status_due"),
+            models.Index(fields=["federation", "enrolment"], name="followup_fed_enrolment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Uppföljning {self.months} månader"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today

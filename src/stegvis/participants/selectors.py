@@ -12,7 +12,14 @@ from stegvis.core import audit
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
-from stegvis.participants.models import Consent, Enrolment, HandOver, Participant, Referral
+from stegvis.participants.models import (
+    Consent,
+    Enrolment,
+    FollowUp,
+    HandOver,
+    Participant,
+    Referral,
+)
 
 
 def participants_in_scope(membership: Membership) -> QuerySet[Participant]:
@@ -162,6 +169,42 @@ def enrolment_get(*, membership: Membership, pk: int) -> Enrolment:
     return enrolment
 
 
+def followups_list(*, membership: Membership, status: str, today: date) -> QuerySet[FollowUp]:
+    """Follow-up tasks in the membership's interventions: ``due`` (overdue or due within 30
+    days), ``open`` (not done) or ``done``. Case workers see their own cases first."""
+    from datetime import timedelta
+
+    require_personal_data(membership)
+    qs = FollowUp.objects.filter(
+        enrolment__intervention_id__in=intervention_ids_in_scope(membership)
+    ).select_related(
+        "enrolment__participant", "enrolment__intervention", "enrolment__main_contact__user"
+    )
+    if status == "done":
+        return qs.exclude(status=FollowUp.Status.PLANNED).order_by("-done_on", "-id")
+    qs = qs.filter(status=FollowUp.Status.PLANNED)
+    if status == "due":
+        qs = qs.filter(due_on__lte=today + timedelta(days=30))
+    return qs.order_by("due_on", "id")
+
+
+def followup_get(*, membership: Membership, pk: int) -> FollowUp:
+    require_personal_data(membership)
+    followup = get_object_or_404(
+        FollowUp.objects.filter(
+            enrolment__intervention_id__in=intervention_ids_in_scope(membership)
+        ).select_related("enrolment__participant", "enrolment__intervention"),
+        pk=pk,
+    )
+    audit.log(
+        actor=membership.user,
+        action=audit.Action.READ,
+        obj=followup.enrolment.participant,
+        reason="uppföljning",
+    )
+    return followup
+
+
 def enrolments_of(participant: Participant, membership: Membership) -> list[Enrolment]:
     """The person's enrolments in the viewer's interventions, with exit reason labels."""
     from stegvis.core import reference
@@ -174,7 +217,8 @@ def enrolments_of(participant: Participant, membership: Membership) -> list[Enro
             Prefetch(
                 "handovers",
                 queryset=HandOver.objects.select_related("from_contact__user", "to_contact__user"),
-            )
+            ),
+            "followups",
         )
     )
     labels = reference.labels(reference.Kind.EXIT_REASON)
@@ -236,6 +280,14 @@ def timeline(participant: Participant, membership: Membership) -> list[TimelineE
             events.append(
                 TimelineEvent(e.end_date, f"Avslutad: {reason}", e.intervention.name, "exit")
             )
+        for f in e.followups.all():
+            if f.done_on:
+                text = f.get_situation_display() if f.situation else f.get_status_display()
+                events.append(
+                    TimelineEvent(
+                        f.done_on, f"Uppföljning efter {f.months} månader", text, "followup"
+                    )
+                )
     for provider in TIMELINE_PROVIDERS:
         events.extend(provider(participant, membership))
 

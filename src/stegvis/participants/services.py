@@ -15,12 +15,20 @@ from django.utils import timezone
 
 from stegvis.core import audit
 from stegvis.core.crypto import lookup_hash
+from stegvis.core.dates import add_months
 from stegvis.core.models import AuditEntry, Membership
 from stegvis.core.personnummer import PersonalNumberError, parse_personal_number
 from stegvis.interventions.models import Intervention
 from stegvis.participants import eligibility, hooks
 from stegvis.participants.access import require_intervention_in_scope
-from stegvis.participants.models import Consent, Enrolment, HandOver, Participant, Referral
+from stegvis.participants.models import (
+    Consent,
+    Enrolment,
+    FollowUp,
+    HandOver,
+    Participant,
+    Referral,
+)
 
 A = AuditEntry.Action
 
@@ -225,6 +233,8 @@ def participant_anonymise(*, actor, participant: Participant, reason: str) -> Pa
     participant.save()
     Referral.objects.filter(participant=participant).update(notes="", reason="(avidentifierad)")
     HandOver.objects.filter(enrolment__participant=participant).update(note="")
+    FollowUp.objects.filter(enrolment__participant=participant).update(note="")
+    Enrolment.objects.filter(participant=participant).update(exit_note="")
     hooks.run_anonymise(participant)
     audit.log(
         actor=actor, action=A.DELETE, obj=participant, reason=reason, detail={"anonymised": True}
@@ -538,8 +548,120 @@ def enrolment_exit(
     enrolment.af_code_after = af_code_after
     enrolment.exit_note = note
     enrolment.save()
-    audit.log(actor=actor, action=A.UPDATE, obj=enrolment, detail={"exit_reason": exit_reason})
+    followups = []
+    if exit_reason not in reference.keys_with_flag(
+        reference.Kind.EXIT_REASON, "excluded_from_statistics"
+    ):
+        followups = followups_plan(enrolment)
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=enrolment,
+        detail={"exit_reason": exit_reason, "followups": len(followups)},
+    )
     return enrolment
+
+
+def followups_plan(enrolment: Enrolment, *, only_from: date | None = None) -> list[FollowUp]:
+    """Create the 6- and 12-month follow-up tasks of an exited enrolment (SPEC §7).
+
+    ``only_from`` skips tasks due before that day (imported history: nobody will follow up
+    people who left years ago).
+    """
+    existing = set(enrolment.followups.values_list("months", flat=True))
+    new = [
+        FollowUp(
+            federation_id=enrolment.federation_id,
+            enrolment=enrolment,
+            months=months,
+            due_on=add_months(enrolment.end_date, months),
+        )
+        for months in FollowUp.MONTHS
+        if months not in existing
+    ]
+    if only_from is not None:
+        new = [f for f in new if f.due_on >= only_from]
+    return FollowUp.objects.bulk_create(new)
+
+
+@transaction.atomic
+def enrolment_mark_error(
+    *, actor, membership: Membership | None, enrolment: Enrolment
+) -> Enrolment:
+    """Felregistrering: the enrolment was registered in error. It leaves every statistic, and
+    its open follow-ups are dropped. An active enrolment ends on its start date."""
+    from stegvis.core import reference
+
+    if membership is not None:
+        require_intervention_in_scope(membership, enrolment.intervention)
+    keys = reference.keys_with_flag(reference.Kind.EXIT_REASON, "excluded_from_statistics")
+    if not keys:
+        raise ValidationError("Förbundets lista över avslutsorsaker saknar felregistrering.")
+    if enrolment.exit_reason in keys:
+        raise ValidationError("Deltagandet är redan markerat som felregistrering.")
+    enrolment.exit_reason = sorted(keys)[0]
+    if enrolment.end_date is None:
+        enrolment.end_date = enrolment.start_date
+    enrolment.save(update_fields=["exit_reason", "end_date"])
+    dropped, _ = enrolment.followups.filter(status=FollowUp.Status.PLANNED).delete()
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=enrolment,
+        detail={"exit_reason": enrolment.exit_reason, "followups_dropped": dropped},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    actor,
+    membership: Membership | None,
+    followup: FollowUp,
+    done_on: date,
+    reached: bool,
+    situation: str = "",
+    income_sources: list[str] = (),
+    af_code: str = "",
+    note: str = "",
+) -> FollowUp:
+    """Register a 6- or 12-month follow-up: what the person does now, or that they could not
+    be reached. May be corrected later (the last registration counts)."""
+    from stegvis.core import reference
+
+    enrolment = followup.enrolment
+    if membership is not None:
+        require_intervention_in_scope(membership, enrolment.intervention)
+    if done_on < enrolment.end_date:
+        raise ValidationError({"done_on": "Uppföljningen kan inte göras före avslutet."})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "Datumet ligger i framtiden."})
+    if reached:
+        if situation not in FollowUp.Situation.values:
+            raise ValidationError({"situation": "Ange vad personen gör nu."})
+        unknown = set(income_sources) - set(reference.keys(reference.Kind.INCOME_SOURCE))
+        if unknown:
+            raise ValidationError({"income_sources": "Okänd försörjningskälla."})
+        if af_code and af_code not in reference.keys(reference.Kind.AF_CODE):
+            raise ValidationError({"af_code": "Okänd AF-kod."})
+    else:
+        situation, income_sources, af_code = "", [], ""
+    followup.status = FollowUp.Status.DONE if reached else FollowUp.Status.NOT_REACHED
+    followup.done_on = done_on
+    followup.situation = situation
+    followup.income_sources = list(income_sources)
+    followup.af_code = af_code
+    followup.note = note
+    followup.recorded_by = actor
+    followup.save()
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=followup,
+        detail={"enrolment": enrolment.pk, "months": followup.months, "status": followup.status},
+    )
+    return followup
 
 
 @dataclass

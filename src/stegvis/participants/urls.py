@@ -20,4 +20,7 @@ urlpatterns = [
     path("insatser/<int:intervention_pk>/vantelista/", views.waitlist, name="waitlist"),
     path("deltaganden/<int:pk>/overlamning/", views.hand_over, name="hand_over"),
     path("deltaganden/<int:pk>/avslut/", views.exit_enrolment, name="exit"),
+    path("deltaganden/<int:pk>/felregistrering/", views.mark_error, name="mark_error"),
+    path("uppfoljningar/", views.followups, name="followups"),
+    path("uppfoljningar/<int:pk>/", views.followup, name="followup"),
 ]

@@ -362,6 +362,8 @@ def hand_over(request, pk: int):
 def exit_enrolment(request, pk: int):
     membership = request.membership
     enrolment = selectors.enrolment_get(membership=membership, pk=pk)
+    if enrolment.end_date is not None:
+        return _exit_summary(request, enrolment)
     form = forms.ExitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -379,11 +381,131 @@ def exit_enrolment(request, pk: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Deltagandet är avslutat.")
-            return redirect(
-                "participants:detail", request.federation.slug, enrolment.participant_id
+            count = enrolment.followups.count()
+            messages.success(
+                request,
+                "Deltagandet är avslutat."
+                + (f" {count} uppföljningar är planerade (6 och 12 månader)." if count else ""),
             )
+            return redirect("participants:exit", request.federation.slug, enrolment.pk)
     return render(request, "participants/exit.html", {"form": form, "enrolment": enrolment})
+
+
+def _exit_summary(request, enrolment):
+    """An exited enrolment: its out-registration compared with intake, and its follow-ups."""
+    from stegvis.core import reference
+
+    k = reference.Kind
+    income = reference.labels(k.INCOME_SOURCE)
+    af = reference.labels(k.AF_CODE)
+    excluded = reference.keys_with_flag(k.EXIT_REASON, "excluded_from_statistics")
+    comparison = [
+        (
+            "Försörjning",
+            ", ".join(income.get(x, x) for x in enrolment.income_sources_before) or "–",
+            ", ".join(income.get(x, x) for x in enrolment.income_sources_after) or "–",
+        ),
+        (
+            "Inskrivningskod hos AF",
+            af.get(enrolment.af_code_before, enrolment.af_code_before) or "–",
+            af.get(enrolment.af_code_after, enrolment.af_code_after) or "–",
+        ),
+    ]
+    return render(
+        request,
+        "participants/exit_summary.html",
+        {
+            "enrolment": enrolment,
+            "exit_reason_label": reference.labels(k.EXIT_REASON).get(
+                enrolment.exit_reason, enrolment.exit_reason
+            ),
+            "comparison": comparison,
+            "followups": enrolment.followups.all(),
+            "is_error": enrolment.exit_reason in excluded,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@federation_view()
+@require_POST
+def mark_error(request, pk: int):
+    membership = request.membership
+    enrolment = selectors.enrolment_get(membership=membership, pk=pk)
+    try:
+        services.enrolment_mark_error(
+            actor=request.user, membership=membership, enrolment=enrolment
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Deltagandet är markerat som felregistrering och räknas inte i statistiken."
+        )
+    return redirect("participants:exit", request.federation.slug, enrolment.pk)
+
+
+@federation_view()
+def followups(request):
+    membership = request.membership
+    require_personal_data(membership)
+    form = forms.FollowUpFilterForm(request.GET or None)
+    status = (form.cleaned_data.get("status") if form.is_valid() else "") or "due"
+    today = timezone.localdate()
+    items = selectors.followups_list(membership=membership, status=status, today=today)
+    page = Paginator(items, 40).get_page(request.GET.get("sida"))
+    selectors.log_listed(
+        membership=membership,
+        participants=[f.enrolment.participant for f in page],
+        reason="uppföljningar",
+    )
+    return render(
+        request,
+        "participants/followups.html",
+        {"form": form, "page": page, "status": status, "today": today},
+    )
+
+
+@federation_view()
+def followup(request, pk: int):
+    membership = request.membership
+    item = selectors.followup_get(membership=membership, pk=pk)
+    enrolment = item.enrolment
+    initial = {"af_code": enrolment.af_code_after}
+    if item.status != item.Status.PLANNED:
+        initial = {
+            "done_on": item.done_on,
+            "reached": "yes" if item.status == item.Status.DONE else "no",
+            "situation": item.situation,
+            "income_sources": item.income_sources,
+            "af_code": item.af_code,
+            "note": item.note,
+        }
+    form = forms.FollowUpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.followup_record(
+                actor=request.user,
+                membership=membership,
+                followup=item,
+                done_on=data["done_on"],
+                reached=data["reached"],
+                situation=data["situation"],
+                income_sources=data["income_sources"],
+                af_code=data["af_code"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Uppföljningen efter {item.months} månader är registrerad.")
+            return redirect("participants:exit", request.federation.slug, enrolment.pk)
+    return render(
+        request,
+        "participants/followup.html",
+        {"form": form, "followup": item, "enrolment": enrolment},
+    )
 
 
 @federation_view()
