@@ -1,7 +1,8 @@
 """Plain, printable PDF documents (register extracts, plans, payout reports) with ReportLab.
 
 Pure Python, no system libraries, so PDFs work on any machine that runs stegvis. A document is
-a list of blocks: ``Heading``, ``Paragraph``, ``Table`` and ``KeyValues``.
+a list of blocks: ``Heading``, ``Paragraph``, ``Table`` and ``KeyValues``, or any ReportLab
+flowable (a chart drawing).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape as landscape_size
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 
 BRAND = colors.HexColor("#17574a")
@@ -66,12 +68,14 @@ def _p(text: str, style) -> RLParagraph:
     return RLParagraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def render_pdf(*, title: str, blocks: list, subtitle: str = "", footer: str = "") -> bytes:
+def render_pdf(
+    *, title: str, blocks: list, subtitle: str = "", footer: str = "", landscape: bool = False
+) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=landscape_size(A4) if landscape else A4,
         title=title,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
@@ -117,6 +121,8 @@ def render_pdf(*, title: str, blocks: list, subtitle: str = "", footer: str = ""
                 style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
             table.setStyle(TableStyle(style))
             story.append(table)
+        elif isinstance(block, Flowable):
+            story.append(block)  # e.g. a ReportLab chart drawing
         story.append(Spacer(1, 2 * mm))
     if footer:
         story.append(Spacer(1, 6 * mm))

@@ -29,6 +29,8 @@ class Perm:
     REGISTER_PARTICIPANTS = "register_participants"
     MANAGE_INTERVENTIONS = "manage_interventions"
     VIEW_AGGREGATES = "view_aggregates"
+    # Exact counts in reports on one's own interventions; others see small cells hidden.
+    VIEW_EXACT_COUNTS = "view_exact_counts"
     EXPORT_REPORTS = "export_reports"
     MANAGE_ASSOCIATIONS = "manage_associations"
     MANAGE_ACTIVITIES = "manage_activities"
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTER_PARTICIPANTS,
             Perm.MANAGE_INTERVENTIONS,
             Perm.VIEW_AGGREGATES,
+            Perm.VIEW_EXACT_COUNTS,
             Perm.EXPORT_REPORTS,
             Perm.MANAGE_ASSOCIATIONS,
             Perm.MANAGE_ACTIVITIES,
@@ -54,7 +57,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Manages the intervention, budget and reports, and sees no personal data.
     Role.INTERVENTION_LEAD: frozenset(
-        {Perm.VIEW_DIRECTORY, Perm.MANAGE_INTERVENTIONS, Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}
+        {
+            Perm.VIEW_DIRECTORY,
+            Perm.MANAGE_INTERVENTIONS,
+            Perm.VIEW_AGGREGATES,
+            Perm.VIEW_EXACT_COUNTS,
+            Perm.EXPORT_REPORTS,
+        }
     ),
     # Personal data only for participants in the interventions the case worker is assigned to.
     Role.CASE_WORKER: frozenset(
@@ -63,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_SCOPED_PERSONAL_DATA,
             Perm.REGISTER_PARTICIPANTS,
             Perm.VIEW_AGGREGATES,
+            Perm.VIEW_EXACT_COUNTS,
         }
     ),
     Role.ASSOCIATION_COORDINATOR: frozenset(
