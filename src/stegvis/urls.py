@@ -5,6 +5,7 @@ from stegvis.core import views as core_views
 federation_patterns = [
     path("", include("stegvis.core.urls")),
     path("", include("stegvis.participants.urls")),
+    path("", include("stegvis.interventions.urls")),
     path("", include("stegvis.reports.urls")),
 ]
 

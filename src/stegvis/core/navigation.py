@@ -23,6 +23,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Ny deltagare", "participants:register", Perm.REGISTER_PARTICIPANTS),
     NavItem("Väntelista", "participants:waitlist_index", Perm.REGISTER_PARTICIPANTS),
     NavItem("Uppföljningar", "participants:followups", Perm.REGISTER_PARTICIPANTS),
+    NavItem("Insatser", "interventions:list", Perm.VIEW_AGGREGATES),
     NavItem("Rapporter", "reports:index", Perm.VIEW_AGGREGATES),
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from stegvis.core.access import federation_view
+from stegvis.core.roles import Perm
+from stegvis.interventions import forms, services
+from stegvis.interventions.models import (
+    Budget,
+    Intervention,
+    OutcomeBooking,
+    ResultGoal,
+)
+from stegvis.reports import access
+from stegvis.reports.definitions import goal_statuses
+from stegvis.reports.filters import ReportFilters, excluded_exit_reasons
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@federation_view(Perm.VIEW_AGGREGATES)
+def intervention_list(request):
+    year = timezone.localdate().year
+    excluded = sorted(excluded_exit_reasons())
+    interventions = (
+        Intervention.objects.select_related("hub", "owner_authority")
+        .annotate(
+            active=Count(
+                "enrolments",
+                filter=Q(enrolments__end_date__isnull=True)
+                & ~Q(enrolments__exit_reason__in=excluded),
+                distinct=True,
+            )
+        )
+        .order_by("code")
+    )
+    budgets = dict(
+        Budget.objects.filter(year=year)
+        .values("financier__intervention")
+        .annotate(s=Sum("amount"))
+        .values_list("financier__intervention", "s")
+    )
+    used = dict(
+        OutcomeBooking.objects.filter(booked_on__year=year)
+        .values("financier__intervention")
+        .annotate(s=Sum("amount"))
+        .values_list("financier__intervention", "s")
+    )
+    rows = [(i, budgets.get(i.pk), used.get(i.pk)) for i in interventions]
+    return render(request, "interventions/list.html", {"rows": rows, "year": year})
+
+
+def _budget_rows(intervention):
+    """Per financier and year: budget, booked outcome and what is left."""
+    planned = defaultdict(int)
+    for financier_id, year, amount in Budget.objects.filter(
+        financier__intervention=intervention
+    ).values_list("financier_id", "year", "amount"):
+        planned[(financier_id, year)] += amount
+    used = defaultdict(int)
+    for row in (
+        OutcomeBooking.objects.filter(financier__intervention=intervention)
+        .annotate(year=ExtractYear("booked_on"))
+        .values("financier_id", "year")
+        .annotate(s=Sum("amount"))
+    ):
+        used[(row["financier_id"], row["year"])] += row["s"]
+    rows = []
+    for financier in intervention.financiers.select_related("authority"):
+        years = sorted({y for f, y in [*planned, *used] if f == financier.pk})
+        for year in years:
+            b, u = planned.get((financier.pk, year), 0), used.get((financier.pk, year), 0)
+            rows.append(
+                {
+                    "financier": financier,
+                    "year": year,
+                    "budget": b,
+                    "used": u,
+                    "left": b - u,
+                    "share": round(100 * u / b) if b else None,
+                }
+            )
+        if not years:
+            rows.append({"financier": financier, "year": None})
+    return rows
+
+
+FORMS = {
+    "financier": forms.FinancierForm,
+    "budget": forms.BudgetForm,
+    "booking": forms.BookingForm,
+    "goal": forms.GoalForm,
+    "activity": forms.StructuralActivityForm,
+}
+
+
+@federation_view(Perm.VIEW_AGGREGATES)
+def intervention_detail(request, code: str):
+    intervention = get_object_or_404(
+        Intervention.objects.select_related("hub", "owner_authority"), code=code
+    )
+    membership = request.membership
+    manage = services.can_manage(membership, intervention)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action and not manage:
+        messages.error(request, "Du leder inte den här insatsen.")
+        return redirect("interventions:detail", request.federation.slug, intervention.code)
+
+    def build(name):
+        cls = FORMS[name]
+        kwargs = {} if name in ("financier", "activity") else {"intervention": intervention}
+        return cls(request.POST if action == name else None, **kwargs)
+
+    bound = {name: build(name) for name in FORMS}
+    if action == "goal_delete":
+        goal = get_object_or_404(ResultGoal, pk=request.POST.get("goal"), intervention=intervention)
+        services.goal_delete(actor=request.user, membership=membership, goal=goal)
+        messages.success(request, "Målet är borttaget.")
+        return redirect("interventions:detail", request.federation.slug, intervention.code)
+    if action in FORMS and bound[action].is_valid():
+        data = bound[action].cleaned_data
+        common = {"actor": request.user, "membership": membership}
+        try:
+            if action == "financier":
+                services.financier_create(intervention=intervention, **common, **data)
+            elif action == "budget":
+                services.budget_set(**common, **data)
+            elif action == "booking":
+                services.outcome_book(**common, **data)
+            elif action == "goal":
+                services.goal_create(intervention=intervention, **common, **data)
+            else:
+                services.structural_activity_create(intervention=intervention, **common, **data)
+        except ValidationError as exc:
+            _apply_errors(bound[action], exc)
+        else:
+            messages.success(request, "Sparat.")
+            return redirect("interventions:detail", request.federation.slug, intervention.code)
+
+    filters = ReportFilters(interventions=(intervention,))
+    hide = access.must_hide_small_cells(membership, filters, asked=False)
+    return render(
+        request,
+        "interventions/detail.html",
+        {
+            "intervention": intervention,
+            "manage": manage,
+            "forms": bound,
+            "open_form": action,
+            "budget_rows": _budget_rows(intervention),
+            "bookings": OutcomeBooking.objects.filter(
+                financier__intervention=intervention
+            ).select_related("financier")[:10],
+            "statuses": goal_statuses(filters, as_of=timezone.localdate()),
+            "goals": intervention.goals.all(),
+            "hide_goals_below": int(request.federation.setting("small_cell_threshold"))
+            if hide
+            else 0,
+            "activities": intervention.structural_activities.all()[:20],
+        },
+    )
