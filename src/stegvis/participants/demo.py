@@ -237,3 +237,46 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
             income_sources_after=income_after or list(enrolment.income_sources_before),
             af_code_after=af_after,
         )
+        _seed_followups(rng, actor, admin, enrolment, reason, income_after, af_after, today)
+
+
+# Where people are at follow-up, given how they left (work mostly stays work).
+FOLLOWUP_AFTER = {
+    "arbete": [("arbete", 80), ("arbetssokande", 12), ("studier", 4), ("annat", 4)],
+    "studier": [("studier", 65), ("arbete", 20), ("arbetssokande", 10), ("annat", 5)],
+    "sjukskriven": [("sjukskriven", 60), ("insats", 20), ("arbetssokande", 15), ("annat", 5)],
+    "foraldrapenning": [("foraldraledig", 70), ("arbetssokande", 20), ("arbete", 10)],
+}
+FOLLOWUP_OTHERWISE = [
+    ("arbetssokande", 40),
+    ("insats", 20),
+    ("arbete", 18),
+    ("studier", 10),
+    ("annat", 12),
+]
+
+
+def _seed_followups(rng, actor, admin, enrolment, reason, income_after, af_after, today) -> None:
+    """Record most follow-ups that are due; leave some late ones for the case workers."""
+    for followup in enrolment.followups.all():
+        if followup.due_on > today or rng.random() < 0.2:
+            continue
+        done_on = min(today, followup.due_on + timedelta(days=rng.randint(0, 25)))
+        reached = rng.random() > 0.15
+        situation = _pick(rng, FOLLOWUP_AFTER.get(reason, FOLLOWUP_OTHERWISE)) if reached else ""
+        income = {
+            "arbete": ["lon"],
+            "studier": ["studiemedel"],
+            "sjukskriven": ["sjukpenning"],
+            "foraldraledig": ["foraldrapenning"],
+        }.get(situation, income_after or ["ekonomiskt_bistand"])
+        services.followup_record(
+            actor=actor,
+            membership=admin,
+            followup=followup,
+            done_on=done_on,
+            reached=reached,
+            situation=situation,
+            income_sources=income if reached else [],
+            af_code=af_after if reached else "",
+        )
