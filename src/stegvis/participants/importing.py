@@ -320,6 +320,28 @@ def _chunks(items: list, size: int = 500):
         yield items[i : i + size]
 
 
+def _participant_ids(digests: set[str], *, after_id: int = 0) -> dict[str, int]:
+    """Participant ids by look-up hash. Small sets are looked up directly; for large files one
+    scan of the federation's hashes beats hundreds of IN lists."""
+    from stegvis.participants.models import Participant
+
+    if not digests:
+        return {}
+    qs = Participant.objects.exclude(personal_number_hash="").filter(id__gt=after_id)
+    if len(digests) <= 2000:
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(digests)):
+            found.update(
+                qs.filter(personal_number_hash__in=chunk).values_list("personal_number_hash", "id")
+            )
+        return found
+    return {
+        digest: pid
+        for digest, pid in qs.values_list("personal_number_hash", "id").iterator(chunk_size=10000)
+        if digest in digests
+    }
+
+
 @transaction.atomic
 def enrolments_import(
     *, actor, intervention, rows: list[EnrolmentRow], today: date | None = None
@@ -337,26 +359,21 @@ def enrolments_import(
     today = today or timezone.localdate()
     result = ImportResult(rows=len(rows))
 
-    digests = list({row.digest for row in rows})
-    participant_ids: dict[str, int] = {}
-    for chunk in _chunks(digests):
-        participant_ids.update(
-            Participant.objects.filter(personal_number_hash__in=chunk).values_list(
-                "personal_number_hash", "id"
-            )
-        )
+    digests = {row.digest for row in rows}
+    participant_ids = _participant_ids(digests)
+    # Whole-intervention reads: one query each, cheaper than many IN lists for big files.
+    known = set(participant_ids.values())
     existing: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    consented: set[int] = set()
-    for chunk in _chunks(list(participant_ids.values())):
-        for pid, start, end in Enrolment.objects.filter(
-            intervention=intervention, participant_id__in=chunk
-        ).values_list("participant_id", "start_date", "end_date"):
+    for pid, start, end in Enrolment.objects.filter(intervention=intervention).values_list(
+        "participant_id", "start_date", "end_date"
+    ):
+        if pid in known:
             existing[pid].append((start, end))
-        consented.update(
-            Consent.objects.filter(
-                intervention=intervention, participant_id__in=chunk, withdrawn_on__isnull=True
-            ).values_list("participant_id", flat=True)
+    consented = set(
+        Consent.objects.filter(intervention=intervention, withdrawn_on__isnull=True).values_list(
+            "participant_id", flat=True
         )
+    )
 
     errors = _Errors()
     new_rows: list[EnrolmentRow] = []
@@ -386,6 +403,7 @@ def enrolments_import(
     now = bulk.db_datetime(timezone.now())
     db_date, db_json = bulk.date_adapter(), bulk.json_adapter()
     actor_id = getattr(actor, "pk", None)
+    last_id = Participant.objects.order_by("-id").values_list("id", flat=True).first() or 0
     fresh: dict[str, EnrolmentRow] = {}
     for row in new_rows:
         if row.digest not in participant_ids and row.digest not in fresh:
@@ -420,12 +438,7 @@ def enrolments_import(
             for row in fresh.values()
         ),
     )
-    for chunk in _chunks(list(fresh)):
-        participant_ids.update(
-            Participant.objects.filter(personal_number_hash__in=chunk).values_list(
-                "personal_number_hash", "id"
-            )
-        )
+    participant_ids.update(_participant_ids(set(fresh), after_id=last_id))
     result.created_participants = len(fresh)
 
     # One imported consent per person and intervention, dated at the earliest new start.
