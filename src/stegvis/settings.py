@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stegvis.core",
     "stegvis.interventions",
     "stegvis.participants",
+    "stegvis.api",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stegvis.core.middleware.FederationMiddleware",
+    "stegvis.api.middleware.ApiTokenMiddleware",
 ]
 
 ROOT_URLCONF = "stegvis.urls"
@@ -166,6 +168,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
 }
+
+API_RATE_LIMIT_PER_MINUTE = envint("STEGVIS_API_RATE_LIMIT", 600)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Federation-wide defaults; each federation may override them in its settings.
 STEGVIS_DEFAULTS = {

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from stegvis.api.urls import api as stegvis_api
 from stegvis.core import views as core_views
 
 federation_patterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("logga-in/", core_views.LoginView.as_view(), name="login"),
     path("logga-ut/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", stegvis_api.urls),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]

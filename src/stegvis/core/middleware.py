@@ -80,12 +80,12 @@ class FederationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.federation = None
+        request.membership = None
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("federation_slug")
-        request.federation = None
-        request.membership = None
         if slug is None:
             return None
         from stegvis.core.access import membership_in

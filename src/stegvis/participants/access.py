@@ -24,7 +24,7 @@ def can_see_personal_data(membership: Membership | None) -> bool:
 
 def require_personal_data(membership: Membership | None) -> None:
     if not can_see_personal_data(membership):
-        raise PermissionDenied("Din roll ger inte tillgång till personuppgifter.")
+        raise PermissionDenied("Din roll har inte behörighet till personuppgifter.")
 
 
 def interventions_in_scope(membership: Membership) -> QuerySet[Intervention]:
@@ -36,11 +36,7 @@ def interventions_in_scope(membership: Membership) -> QuerySet[Intervention]:
 
 
 def intervention_ids_in_scope(membership: Membership) -> set[int]:
-    cache = getattr(membership, "_intervention_ids_in_scope", None)
-    if cache is None:
-        cache = set(interventions_in_scope(membership).values_list("id", flat=True))
-        membership._intervention_ids_in_scope = cache
-    return cache
+    return set(interventions_in_scope(membership).values_list("id", flat=True))
 
 
 def require_intervention_in_scope(membership: Membership, intervention: Intervention) -> None:

@@ -41,15 +41,11 @@ def participants_list(
 ) -> QuerySet[Participant]:
     qs = participants_in_scope(membership)
     if intervention_id:
+        linked = {"participant": OuterRef("pk"), "intervention_id": intervention_id}
         qs = qs.filter(
-            Exists(
-                Enrolment.objects.filter(
-                    participant=OuterRef("pk"), intervention_id=intervention_id
-                )
-            )
-            | Exists(
-                Referral.objects.filter(participant=OuterRef("pk"), intervention_id=intervention_id)
-            )
+            Exists(Enrolment.objects.filter(**linked))
+            | Exists(Referral.objects.filter(**linked))
+            | Exists(Consent.objects.filter(**linked))
         )
     if query:
         qs = qs.filter(_name_query(query))
