@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
     NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG),
+    NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES),
 ]
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("katalog/", views.directory, name="directory"),
     path("organisation/", views.organisation, name="organisation"),
     path("logg/", views.audit_log, name="audit_log"),
+    path("api-nycklar/", views.api_tokens, name="api_tokens"),
 ]
