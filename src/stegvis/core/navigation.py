@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
     NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG),
     NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES),
+    NavItem("Export", "core:export", Perm.EXPORT_ALL_DATA),
 ]
 
 

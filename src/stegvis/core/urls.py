@@ -10,4 +10,5 @@ urlpatterns = [
     path("organisation/", views.organisation, name="organisation"),
     path("logg/", views.audit_log, name="audit_log"),
     path("api-nycklar/", views.api_tokens, name="api_tokens"),
+    path("export/", views.export_all, name="export"),
 ]

@@ -115,3 +115,31 @@ def api_tokens(request):
         _token, new_key = services.token_create(user=request.user, name=name)
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})
+
+
+@federation_view(Perm.EXPORT_ALL_DATA)
+def export_all(request):
+    """Everything the federation owns as one zip (federation admins only, audit-logged)."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from stegvis.core import audit
+    from stegvis.core.export import export_federation
+
+    if request.method != "POST":
+        return render(request, "core/export.html")
+    data = export_federation(request.federation)
+    audit.log(
+        actor=request.user,
+        action=audit.Action.EXPORT,
+        object_type="federation",
+        object_id=request.federation.pk,
+        reason="full export",
+        detail={"bytes": len(data)},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="stegvis-{request.federation.slug}-{stamp}.zip"'
+    )
+    return response
