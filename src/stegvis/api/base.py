@@ -28,6 +28,22 @@ class ErrorOut(Schema):
     detail: str | list | dict
 
 
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list
+
+
+# Every operation documents the errors the API can give.
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+    429: ErrorOut,
+}
+
+
 api = NinjaAPI(
     title="stegvis API",
     version="1",

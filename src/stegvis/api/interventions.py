@@ -5,7 +5,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from stegvis.api.base import ErrorOut
+from stegvis.api.base import ERRORS
 from stegvis.core.roles import Perm
 from stegvis.interventions.models import Intervention
 
@@ -42,7 +42,7 @@ def _visible(request):
     return Intervention.objects.order_by("code")
 
 
-@router.get("/interventions", response={200: InterventionList, 403: ErrorOut})
+@router.get("/interventions", response={200: InterventionList, **ERRORS})
 def list_interventions(request):
     items = list(_visible(request))
     return {"items": items, "count": len(items)}
@@ -50,7 +50,7 @@ def list_interventions(request):
 
 @router.get(
     "/interventions/{intervention_id}",
-    response={200: InterventionOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: InterventionOut, **ERRORS},
 )
 def get_intervention(request, intervention_id: int):
     return get_object_or_404(_visible(request), pk=intervention_id)

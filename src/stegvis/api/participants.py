@@ -8,13 +8,12 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from stegvis.api.base import ErrorOut, paginate
+from stegvis.api.base import ERRORS, paginate
 from stegvis.participants import selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
 from stegvis.participants.models import Consent, Enrolment, Referral
 
 router = Router(tags=["deltagare"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class ParticipantOut(Schema):

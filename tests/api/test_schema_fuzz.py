@@ -1,0 +1,62 @@
+"""Schemathesis against the OpenAPI schema: no server errors, responses match the schema.
+
+A bounded number of examples per operation keeps the suite fast.
+"""
+
+from datetime import date
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from stegvis.core import services as core_services
+from stegvis.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def auth_headers(db, federation, admin, intervention):
+    from stegvis.core.tenancy import federation_scope
+    from stegvis.participants import services
+
+    with federation_scope(federation):
+        participant, _ = services.participant_register(
+            actor=admin.user,
+            membership=admin,
+            intervention=intervention,
+            details=services.PersonDetails(
+                gender="kvinna",
+                municipality="Lund",
+                personal_number="19121212-1212",
+                first_name="Ada",
+                last_name="Ek",
+            ),
+            consent=services.ConsentDetails(
+                scope="sharing", method="written", given_on=date(2026, 1, 1)
+            ),
+        )
+        services.enrolment_create(
+            actor=admin.user,
+            membership=admin,
+            participant=participant,
+            intervention=intervention,
+            start_date=date(2026, 1, 2),
+        )
+    _token, key = core_services.token_create(user=admin.user)
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_api_conforms_to_its_schema(case, auth_headers):
+    case.call_and_validate(headers=auth_headers)
