@@ -190,6 +190,15 @@ class TimelineEvent:
 # Other apps add providers: function(participant, membership) -> iterable of TimelineEvent.
 TIMELINE_PROVIDERS: list = []
 
+# Other apps add sections to the participant page: function(participant, membership) -> dict
+# with "title" and "template" (the rest is the template's context as ``section``), or None.
+PARTICIPANT_SECTIONS: list = []
+
+
+def participant_sections(participant: Participant, membership: Membership) -> list[dict]:
+    built = (section(participant, membership) for section in PARTICIPANT_SECTIONS)
+    return [section for section in built if section]
+
 
 def timeline(participant: Participant, membership: Membership) -> list[TimelineEvent]:
     """Everything that happened to the person, newest first, within the viewer's scope."""
