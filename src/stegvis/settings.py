@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "stegvis.core",
     "stegvis.interventions",
     "stegvis.participants",
+    "stegvis.assessments",
+    "stegvis.plans",
     "stegvis.api",
 ]
 
