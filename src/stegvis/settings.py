@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stegvis.core",
     "stegvis.interventions",
     "stegvis.participants",
+    "stegvis.activities",
     "stegvis.api",
 ]
 
