@@ -26,6 +26,9 @@ from django.core.management.base import CommandError
 from stegvis.core.commands import StegvisCommand
 from stegvis.matching.engine import InvalidInstance, MatchResult, Opportunity, optimal_assign
 
+# What JSON gives for strings, integers and other numbers (floats are parsed as Decimal).
+_ID_TYPES = frozenset({str, int, Decimal})
+
 # The engine's names for the sections of an instance, and the file's.
 _JSON_SECTION = {"participants": "participants", "opportunities": "activities", "pairs": "scores"}
 
@@ -104,7 +107,7 @@ def _load(path: Path):
         ) from None
 
 
-def _parse(data) -> tuple[list, list[Opportunity], list[tuple]]:
+def _parse(data) -> tuple[list, list[Opportunity], list[list]]:
     """Check the file's shape; the engine checks the content (duplicates, references, values)."""
     if not isinstance(data, dict):
         raise CommandError(
@@ -136,14 +139,16 @@ def _parse(data) -> tuple[list, list[Opportunity], list[tuple]]:
                 f"scores[{i}]: ska vara en lista [deltagare, aktivitet, poäng], "
                 f"inte {_dumps(entry)}."
             )
-        _check_id(entry[0], f"scores[{i}][0]")
-        _check_id(entry[1], f"scores[{i}][1]")
-        pairs.append(tuple(entry))
+        if type(entry[0]) not in _ID_TYPES:  # the fast path of a large file
+            _check_id(entry[0], f"scores[{i}][0]")
+        if type(entry[1]) not in _ID_TYPES:
+            _check_id(entry[1], f"scores[{i}][1]")
+        pairs.append(entry)
     return data["participants"], activities, pairs
 
 
 def _check_id(value, where: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if type(value) not in _ID_TYPES:
         raise CommandError(
             f"{where}: ett id ska vara en sträng eller ett tal, inte {_dumps(value)}."
         )
