@@ -219,7 +219,7 @@ class _Instance:
                     "pairs", i, f"paret ({_show(pid)}, {_show(oid)}) finns redan."
                 )
             listed.add((pid, oid))
-            if not (type(score) is int or _is_finite_number(score)):
+            if not _is_finite_number(score):
                 raise InvalidInstance(
                     "pairs",
                     i,
@@ -269,11 +269,16 @@ def _scaled(score: Score) -> int:
 
 
 def _is_finite_number(value) -> bool:
-    if type(value) is float:
+    kind = type(value)
+    if kind is int:
+        return True
+    if kind is float:
         return math.isfinite(value)
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+    if kind is Decimal:
+        return value.is_finite()
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return False
-    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    return math.isfinite(value)  # subclasses of int and float
 
 
 def _exact_sum(scores: Sequence[Score]) -> Score:
