@@ -182,5 +182,9 @@ STEGVIS_DEFAULTS = {
     "nad_compensation_sek": 1500,
     "nad_min_sessions": 5,
     "nad_participants_per_leader": 10,
+    # A participant counts for compensation when present at no less than this share of the
+    # activity's held sessions (see stegvis.activities.rules).
     "nad_min_attendance_share": 0.5,
+    # Overrides of stegvis.matching.scoring.DEFAULT_WEIGHTS, e.g. {"same_municipality": 2.0}.
+    "matching_weights": {},
 }

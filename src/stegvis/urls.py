@@ -7,6 +7,7 @@ federation_patterns = [
     path("", include("stegvis.core.urls")),
     path("", include("stegvis.participants.urls")),
     path("", include("stegvis.activities.urls")),
+    path("", include("stegvis.matching.urls")),
 ]
 
 urlpatterns = [
