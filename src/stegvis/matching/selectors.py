@@ -29,7 +29,8 @@ def nad_interventions() -> QuerySet[Intervention]:
 def waiting_enrolments(
     *, today: date, hub: Hub | None = None, intervention_ids=None
 ) -> QuerySet[Enrolment]:
-    """Active enrolments in NAD interventions whose participant has no place in an activity."""
+    """Active enrolments in NAD interventions whose participant has no place in an activity
+    that is still running or about to start (a finished activity does not count)."""
     qs = Enrolment.objects.filter(
         intervention__in=nad_interventions(),
         start_date__lte=today,
@@ -39,6 +40,12 @@ def waiting_enrolments(
         Exists(
             ActivityEnrolment.objects.filter(
                 enrolment=OuterRef("pk"), status=ActivityEnrolment.Status.ACTIVE
+            ).filter(
+                Exists(
+                    Session.objects.filter(
+                        activity=OuterRef("activity"), cancelled=False, date__gte=today
+                    )
+                )
             )
         )
     )
