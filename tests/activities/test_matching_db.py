@@ -208,3 +208,32 @@ def test_match_command_outputs_the_match_file_shape(waiting, open_activity, fede
 def test_match_command_rejects_unknown_hub(federation, scope):
     with pytest.raises(CommandError, match="Knutpunkten 'saknas' finns inte"):
         call_command("match", "--federation", federation.slug, "--hub", "saknas")
+
+
+def test_ties_are_broken_the_same_way_every_run(waiting, open_activity, case_worker):
+    open_activity(capacity=1)
+    waiting(4)  # four equally good participants for one place
+    chosen = {
+        services.run_create(actor=case_worker.user, membership=case_worker)
+        .proposals.get()
+        .enrolment_id
+        for _ in range(3)
+    }
+    assert len(chosen) == 1
+
+
+def test_anonymising_erases_decision_notes(waiting, open_activity, case_worker, admin):
+    from stegvis.participants import services as participant_services
+
+    open_activity()
+    (enrolment,) = waiting(1)
+    run = services.run_create(actor=case_worker.user, membership=case_worker)
+    proposal = run.proposals.get()
+    services.proposal_reject(
+        actor=case_worker.user, membership=case_worker, proposal=proposal, note="Mår dåligt"
+    )
+    participant_services.participant_anonymise(
+        actor=admin.user, participant=enrolment.participant, reason="test"
+    )
+    proposal.refresh_from_db()
+    assert proposal.note == ""

@@ -196,3 +196,23 @@ def test_dashboard_panels_for_coordinator_and_leader(
     body = client.get(f"/f/{federation.slug}/").content.decode()
     assert "Mina tillfällen" in body
     assert "Samtalsgrupp" in body
+
+
+def test_coordinator_sees_attendance_as_counts_only(client, placed, coordinator, federation):
+    activity, _place = placed
+    session = activity.sessions.first()
+    client.force_login(coordinator.user)
+    assert client.get(f"/f/{federation.slug}/narvaro/{session.pk}/").status_code == 404
+    body = client.get(f"/f/{federation.slug}/aktiviteter/{activity.pk}/").content.decode()
+    assert f"/narvaro/{session.pk}/" not in body
+
+
+def test_register_extract_and_timeline_show_the_activity(client, placed, admin, federation):
+    activity, place = placed
+    person = place.enrolment.participant
+    client.force_login(admin.user)
+    extract = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/utdrag.json").json()
+    assert extract["aktiviteter"][0]["aktivitet"] == activity.title
+    assert extract["praktik_och_arbetsträning"] == []
+    body = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/").content.decode()
+    assert "Plats i aktivitet" in body

@@ -7,4 +7,4 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Aktiviteter"
 
     def ready(self):
-        from stegvis.activities import dashboard, timeline  # noqa: F401  (registers them)
+        from stegvis.activities import dashboard, registry, timeline  # noqa: F401  (registers them)

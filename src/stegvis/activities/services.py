@@ -418,8 +418,11 @@ def place_end(*, actor, membership, place: ActivityEnrolment, end_date: date | N
 
 
 def can_record_attendance(membership: Membership, activity: Activity) -> bool:
-    """Leaders record for their own activities; coordinators and admins for any."""
-    if membership.has_perm(Perm.MANAGE_ACTIVITIES):
+    """The activity's own leaders, and the federation admin (who may see all personal data).
+
+    Coordinators plan activities but hold no personal data (SPEC §1), so they see attendance
+    as counts only."""
+    if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
         return True
     return membership.has_perm(Perm.RECORD_ATTENDANCE) and (
         activity.leaders.filter(pk=membership.pk).exists()

@@ -164,6 +164,7 @@ def activity_detail(request, pk: int):
     for session in sessions:
         session.present, session.recorded = counts.get(session.pk, (0, 0))
     manage = membership.has_perm(Perm.MANAGE_ACTIVITIES)
+    can_record = services.can_record_attendance(membership, activity)
     places = selectors.places_for(membership=membership, activity=activity)
     place_form = None
     if can_see_personal_data(membership) and selectors.free_places(activity):
@@ -199,6 +200,7 @@ def activity_detail(request, pk: int):
             ),
             "free": selectors.free_places(activity),
             "manage": manage,
+            "can_record": can_record,
             "sessions_form": forms.SessionsForm(prefix="s", initial={"count": 1, "every_days": 7}),
             "cost_form": forms.CostForm(),
             "quality_form": forms.QualityForm(),
