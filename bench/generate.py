@@ -20,19 +20,60 @@ from datetime import date, timedelta
 BATCH = 5000
 
 EXIT_REASONS = [
-    ("arbete", 24), ("studier", 14), ("annan_malgrupp", 9), ("flyttat_inom_landet", 5),
-    ("sjukskriven", 8), ("foraldrapenning", 6), ("a_kassa", 2), ("flyttat_utomlands", 2),
-    ("annat", 27), ("felregistrering", 3),
+    ("arbete", 24),
+    ("studier", 14),
+    ("annan_malgrupp", 9),
+    ("flyttat_inom_landet", 5),
+    ("sjukskriven", 8),
+    ("foraldrapenning", 6),
+    ("a_kassa", 2),
+    ("flyttat_utomlands", 2),
+    ("annat", 27),
+    ("felregistrering", 3),
 ]
 AF_CODES = ["11", "14", "22", "33", "38", "42", "70", "81", "83", "JOB3", "EJ_AKTUELL"]
-INCOME = ["ekonomiskt_bistand", "etableringsersattning", "aktivitetsstod", "sjukpenning",
-          "sjuk_aktivitetsersattning", "a_kassa", "lon", "studiemedel"]
-MUNICIPALITIES = ["Kristianstad", "Hässleholm", "Helsingborg", "Landskrona", "Malmö", "Lund",
-                  "Eslöv", "Ystad", "Trelleborg", "Ängelholm", "Osby", "Höör"]
-FIRST = {"kvinna": ["Amal", "Fatima", "Senait", "Olena", "Sara", "Hodan", "Maryam", "Lina"],
-         "man": ["Ahmad", "Ali", "Yonas", "Andrii", "Karim", "Abdi", "Reza", "Omar"]}
-LAST = ["Haddad", "Ahmadi", "Tesfay", "Shevchenko", "Hamid", "Farah", "Karimi", "Khalil",
-        "Nilsson", "Lindqvist", "Berg", "Holm"]
+INCOME = [
+    "ekonomiskt_bistand",
+    "etableringsersattning",
+    "aktivitetsstod",
+    "sjukpenning",
+    "sjuk_aktivitetsersattning",
+    "a_kassa",
+    "lon",
+    "studiemedel",
+]
+MUNICIPALITIES = [
+    "Kristianstad",
+    "Hässleholm",
+    "Helsingborg",
+    "Landskrona",
+    "Malmö",
+    "Lund",
+    "Eslöv",
+    "Ystad",
+    "Trelleborg",
+    "Ängelholm",
+    "Osby",
+    "Höör",
+]
+FIRST = {
+    "kvinna": ["Amal", "Fatima", "Senait", "Olena", "Sara", "Hodan", "Maryam", "Lina"],
+    "man": ["Ahmad", "Ali", "Yonas", "Andrii", "Karim", "Abdi", "Reza", "Omar"],
+}
+LAST = [
+    "Haddad",
+    "Ahmadi",
+    "Tesfay",
+    "Shevchenko",
+    "Hamid",
+    "Farah",
+    "Karimi",
+    "Khalil",
+    "Nilsson",
+    "Lindqvist",
+    "Berg",
+    "Holm",
+]
 
 
 @dataclass
@@ -54,8 +95,9 @@ def _weighted(rng: random.Random, weighted):
     return rng.choices(values, weights=weights)[0]
 
 
-def generate(*, slug: str, enrolments: int, seed: int = 1, interventions: int = 20,
-             today: date | None = None) -> Generated:
+def generate(
+    *, slug: str, enrolments: int, seed: int = 1, interventions: int = 20, today: date | None = None
+) -> Generated:
     from django.db import transaction
 
     from stegvis.core import services
@@ -80,14 +122,21 @@ def generate(*, slug: str, enrolments: int, seed: int = 1, interventions: int = 
         hub = Hub.objects.create(slug="syd", name="Syd", municipalities=MUNICIPALITIES)
         out.interventions = [
             Intervention.objects.create(
-                code=f"B-{i:03d}", name=f"Insats {i}", owner_authority=af, hub=hub,
-                start_date=date(2019, 1, 1), capacity=enrolments // interventions + 1,
+                code=f"B-{i:03d}",
+                name=f"Insats {i}",
+                owner_authority=af,
+                hub=hub,
+                start_date=date(2019, 1, 1),
+                capacity=enrolments // interventions + 1,
             )
             for i in range(interventions)
         ]
         _user, out.case_worker = services.user_create_or_update(
-            federation=federation, username=f"{slug}-handlaggare", role=Role.CASE_WORKER,
-            password="bench-losenord-123", interventions=out.interventions,  # noqa: S106
+            federation=federation,
+            username=f"{slug}-handlaggare",
+            role=Role.CASE_WORKER,
+            password="bench-losenord-123",
+            interventions=out.interventions,  # noqa: S106
             check_password=False,
         )
     people = max(1, int(enrolments * 0.8))
@@ -108,12 +157,34 @@ def generate(*, slug: str, enrolments: int, seed: int = 1, interventions: int = 
                     used.add(text)
                     break
             number = parse_personal_number(text, today=today)
-            rows.append((
-                pid, fed, encrypt_text(number.formatted), lookup_hash(number), False, False,
-                False, rng.choice(FIRST[gender]), rng.choice(LAST), born, born.year, gender,
-                rng.choice(MUNICIPALITIES), True, "", None, '["arabiska"]', False, "", "", "",
-                "", "", now,
-            ))
+            rows.append(
+                (
+                    pid,
+                    fed,
+                    encrypt_text(number.formatted),
+                    lookup_hash(number),
+                    False,
+                    False,
+                    False,
+                    rng.choice(FIRST[gender]),
+                    rng.choice(LAST),
+                    born,
+                    born.year,
+                    gender,
+                    rng.choice(MUNICIPALITIES),
+                    True,
+                    "",
+                    None,
+                    '["arabiska"]',
+                    False,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    now,
+                )
+            )
             if len(rows) >= BATCH:
                 _insert(Participant, PARTICIPANT_COLUMNS, rows)
                 rows = []
@@ -134,15 +205,45 @@ def generate(*, slug: str, enrolments: int, seed: int = 1, interventions: int = 
                 reason = _weighted(rng, EXIT_REASONS)
                 af_after = rng.choice(AF_CODES)
                 income_after = f'["{rng.choice(INCOME)}"]'
-            enrolment_rows.append((
-                next_eid + i, fed, pid, iv, None, start, case_worker,
-                f'["{rng.choice(INCOME)}"]', rng.choice(AF_CODES[:3]), "", "", end, reason,
-                income_after, af_after, "", now, False,
-            ))
-            consent_rows.append((
-                next_cid + i, fed, pid, iv, "sharing", "written", "sv", start, "", None, None,
-                None, "",
-            ))
+            enrolment_rows.append(
+                (
+                    next_eid + i,
+                    fed,
+                    pid,
+                    iv,
+                    None,
+                    start,
+                    case_worker,
+                    f'["{rng.choice(INCOME)}"]',
+                    rng.choice(AF_CODES[:3]),
+                    "",
+                    "",
+                    end,
+                    reason,
+                    income_after,
+                    af_after,
+                    "",
+                    now,
+                    False,
+                )
+            )
+            consent_rows.append(
+                (
+                    next_cid + i,
+                    fed,
+                    pid,
+                    iv,
+                    "sharing",
+                    "written",
+                    "sv",
+                    start,
+                    "",
+                    None,
+                    None,
+                    None,
+                    "",
+                )
+            )
             if len(enrolment_rows) >= BATCH:
                 _insert(Enrolment, ENROLMENT_COLUMNS, enrolment_rows)
                 _insert(Consent, CONSENT_COLUMNS, consent_rows)
@@ -158,21 +259,64 @@ def generate(*, slug: str, enrolments: int, seed: int = 1, interventions: int = 
 
 
 PARTICIPANT_COLUMNS = (
-    "id", "federation_id", "personal_number", "personal_number_hash", "is_coordination_number",
-    "is_anonymous", "protected_identity", "first_name", "last_name", "birth_date", "birth_year",
-    "gender", "municipality", "born_abroad", "country_of_birth", "arrival_year", "languages",
-    "interpreter_needed", "interpreter_language", "education_level", "phone", "email", "address",
+    "id",
+    "federation_id",
+    "personal_number",
+    "personal_number_hash",
+    "is_coordination_number",
+    "is_anonymous",
+    "protected_identity",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "municipality",
+    "born_abroad",
+    "country_of_birth",
+    "arrival_year",
+    "languages",
+    "interpreter_needed",
+    "interpreter_language",
+    "education_level",
+    "phone",
+    "email",
+    "address",
     "created_at",
 )
 ENROLMENT_COLUMNS = (
-    "id", "federation_id", "participant_id", "intervention_id", "referral_id", "start_date",
-    "main_contact_id", "income_sources_before", "af_code_before", "education_level",
-    "time_outside", "end_date", "exit_reason", "income_sources_after", "af_code_after",
-    "exit_note", "created_at", "imported",
+    "id",
+    "federation_id",
+    "participant_id",
+    "intervention_id",
+    "referral_id",
+    "start_date",
+    "main_contact_id",
+    "income_sources_before",
+    "af_code_before",
+    "education_level",
+    "time_outside",
+    "end_date",
+    "exit_reason",
+    "income_sources_after",
+    "af_code_after",
+    "exit_note",
+    "created_at",
+    "imported",
 )
 CONSENT_COLUMNS = (
-    "id", "federation_id", "participant_id", "intervention_id", "scope", "method", "language",
-    "given_on", "witnessed_by", "recorded_by_id", "withdrawn_on", "withdrawn_recorded_by_id",
+    "id",
+    "federation_id",
+    "participant_id",
+    "intervention_id",
+    "scope",
+    "method",
+    "language",
+    "given_on",
+    "witnessed_by",
+    "recorded_by_id",
+    "withdrawn_on",
+    "withdrawn_recorded_by_id",
     "withdrawal_note",
 )
 
@@ -220,8 +364,10 @@ def main() -> None:
 
     django.setup()
     result = generate(slug=args.federation, enrolments=args.enrolments, seed=args.seed)
-    print(f"{result.participants} deltagare, {result.enrolments} deltaganden på "
-          f"{result.seconds:.1f} s")
+    print(
+        f"{result.participants} deltagare, {result.enrolments} deltaganden på "
+        f"{result.seconds:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,11 @@ def _queries(client, url) -> int:
 
 def _people(n, intervention, register, enrol, contact, offset=0):
     for i in range(n):
-        person = register(intervention, first_name=f"P{offset + i}",
-                          born=date(1960, 1, 1) + timedelta(days=offset + i * 37))
+        person = register(
+            intervention,
+            first_name=f"P{offset + i}",
+            born=date(1960, 1, 1) + timedelta(days=offset + i * 37),
+        )
         enrol(person, intervention, date(2026, 1, 1), main_contact=contact)
 
 
@@ -37,7 +40,14 @@ def test_caseload_query_count_does_not_grow_with_rows(
 
 
 def test_participant_page_query_count_does_not_grow_with_history(
-    client, scope, admin, case_worker, intervention, other_intervention, register, enrol,
+    client,
+    scope,
+    admin,
+    case_worker,
+    intervention,
+    other_intervention,
+    register,
+    enrol,
     federation,
 ):
     from stegvis.participants import services
@@ -49,8 +59,13 @@ def test_participant_page_query_count_does_not_grow_with_history(
     client.force_login(case_worker.user)
     url = f"/f/{federation.slug}/deltagare/{person.pk}/"
     few = _queries(client, url)
-    services.enrolment_hand_over(actor=admin.user, membership=admin, enrolment=first,
-                                 to_contact=case_worker, handed_over_on=date(2025, 3, 1))
+    services.enrolment_hand_over(
+        actor=admin.user,
+        membership=admin,
+        enrolment=first,
+        to_contact=case_worker,
+        handed_over_on=date(2025, 3, 1),
+    )
     for year in (2026, 2027):
         enrol(person, intervention, date(year, 1, 1), date(year, 6, 30), main_contact=admin)
     enrol(person, other_intervention, date(2026, 1, 1), main_contact=case_worker)
