@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -64,16 +65,14 @@ def save(result: dict) -> Path:
         "machine": machine(),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    try:
+    with contextlib.suppress(OSError):
         result["commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH on purpose
             capture_output=True,
             text=True,
             cwd=BENCH_DIR,
             check=False,
         ).stdout.strip()
-    except OSError:
-        pass
     path = RESULTS / f"{result['name']}-{result['database']}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     return path

@@ -99,6 +99,7 @@ def generate(
     *, slug: str, enrolments: int, seed: int = 1, interventions: int = 20, today: date | None = None
 ) -> Generated:
     from django.db import transaction
+    from django.utils import timezone
 
     from stegvis.core import services
     from stegvis.core.crypto import encrypt_text, lookup_hash
@@ -108,8 +109,6 @@ def generate(
     from stegvis.core.tenancy import federation_scope
     from stegvis.interventions.models import Intervention
     from stegvis.participants.models import Consent, Enrolment, Participant
-
-    from django.utils import timezone
 
     started = time.perf_counter()
     now = timezone.now()
@@ -135,8 +134,8 @@ def generate(
             federation=federation,
             username=f"{slug}-handlaggare",
             role=Role.CASE_WORKER,
-            password="bench-losenord-123",
-            interventions=out.interventions,  # noqa: S106
+            password="bench-losenord-123",  # noqa: S106 - benchmark account
+            interventions=out.interventions,
             check_password=False,
         )
     people = max(1, int(enrolments * 0.8))
