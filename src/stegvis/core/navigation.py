@@ -24,6 +24,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Väntelista", "participants:waitlist_index", Perm.REGISTER_PARTICIPANTS),
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
+    NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION),
+    NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION),
     NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG),
     NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES),
     NavItem("Export", "core:export", Perm.EXPORT_ALL_DATA),
