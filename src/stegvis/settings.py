@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "stegvis.core",
     "stegvis.interventions",
+    "stegvis.matching",
     "stegvis.participants",
     "stegvis.api",
 ]
