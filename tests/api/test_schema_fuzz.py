@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from stegvis.core import services as core_services
 from stegvis.wsgi import application
@@ -59,4 +60,7 @@ def auth_headers(db, federation, admin, intervention):
     ],
 )
 def test_api_conforms_to_its_schema(case, auth_headers):
-    case.call_and_validate(headers=auth_headers)
+    # The API tolerates unknown or repeated query parameters on purpose, so requests that
+    # schemathesis considers schema-violating may be answered 200; every other check applies:
+    # no server errors, documented status codes, responses matching their schema.
+    case.call_and_validate(headers=auth_headers, excluded_checks=[negative_data_rejection])

@@ -4,6 +4,7 @@ services as the web pages."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -75,8 +76,8 @@ class ParticipantIn(Schema):
 class ParticipantFilters(Schema):
     intervention: str | None = Field(None, description="Insatskod")
     q: str | None = Field(None, description="Sök på namn")
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 def _intervention_by_code(request, code: str):
@@ -162,9 +163,9 @@ class DecisionIn(Schema):
 
 class ReferralFilters(Schema):
     intervention: str | None = None
-    status: str | None = Field(None, description="pending | accepted | waitlisted | declined")
-    limit: int = 100
-    offset: int = 0
+    status: Literal["pending", "accepted", "waitlisted", "declined"] | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 def _referrals(request):
@@ -270,8 +271,8 @@ class EnrolmentList(Schema):
 class EnrolmentFilters(Schema):
     intervention: str | None = None
     active: bool | None = Field(None, description="true: pågående, false: avslutade")
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 class ExitIn(Schema):
