@@ -237,3 +237,10 @@ def test_anonymising_erases_decision_notes(waiting, open_activity, case_worker, 
     )
     proposal.refresh_from_db()
     assert proposal.note == ""
+
+
+def test_intervention_lead_has_no_matching(client, federation, make_member):
+    lead = make_member(federation, Role.INTERVENTION_LEAD, "jonas")
+    client.force_login(lead.user)
+    assert client.get(f"/f/{federation.slug}/matchning/").status_code == 403
+    assert "/matchning/" not in client.get(f"/f/{federation.slug}/").content.decode()

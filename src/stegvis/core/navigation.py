@@ -25,7 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Väntelista", "participants:waitlist_index", Perm.REGISTER_PARTICIPANTS),
     NavItem("Närvaro", "activities:attendance_home", Perm.RECORD_ATTENDANCE),
     NavItem("Aktiviteter", "activities:list", Perm.VIEW_ACTIVITIES),
-    NavItem("Matchning", "matching:run", Perm.VIEW_ACTIVITIES),
+    NavItem("Matchning", "matching:run", Perm.RUN_MATCHING),
     NavItem("Platser", "activities:placements", Perm.VIEW_ACTIVITIES),
     NavItem("Ersättningar", "activities:compensations", Perm.MANAGE_ACTIVITIES),
     NavItem("Ersättningar", "activities:compensations", Perm.APPROVE_COMPENSATION),

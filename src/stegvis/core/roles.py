@@ -35,6 +35,7 @@ class Perm:
     RECORD_ATTENDANCE = "record_attendance"  # only the leader's own activities
     VIEW_ACTIVITIES = "view_activities"  # the catalogue and places; no personal data in itself
     APPROVE_COMPENSATION = "approve_compensation"  # approve and mark payouts to associations
+    RUN_MATCHING = "run_matching"  # propose participants for activities (names only in scope)
     EXPORT_ALL_DATA = "export_all_data"
 
 
@@ -76,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTER_PARTICIPANTS,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_ACTIVITIES,
+            Perm.RUN_MATCHING,
         }
     ),
     Role.ASSOCIATION_COORDINATOR: frozenset(
@@ -85,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_ACTIVITIES,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_ACTIVITIES,
+            Perm.RUN_MATCHING,
         }
     ),
     # Sees only the attendance list of his own activities (first names, attendance).

@@ -18,7 +18,7 @@ def _require_run(membership) -> None:
         raise PermissionDenied("Din roll kan inte köra matchning.")
 
 
-@federation_view(Perm.VIEW_ACTIVITIES)
+@federation_view(Perm.RUN_MATCHING)
 def run(request):
     """Run a proposal and decide on it: "why this person here" for each proposal."""
     membership = request.membership
@@ -69,7 +69,7 @@ def run(request):
     )
 
 
-@federation_view(Perm.VIEW_ACTIVITIES)
+@federation_view(Perm.RUN_MATCHING)
 @require_POST
 def decide(request, pk: int):
     membership = request.membership
