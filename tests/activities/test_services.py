@@ -258,3 +258,18 @@ def test_placement_is_never_double_booked_across_authorities(scope, admin, peopl
         start_date=TODAY + timedelta(days=31),
         end_date=TODAY + timedelta(days=60),
     )
+
+
+def test_capacity_cannot_drop_below_places_taken(make_activity, people, admin, coordinator):
+    activity = make_activity(capacity=3)
+    for enrolment in people(2):
+        services.place_create(
+            actor=admin.user, membership=admin, activity=activity, enrolment=enrolment
+        )
+    details = services.ActivityDetails(
+        title=activity.title, category=activity.category, capacity=1, plan=activity.plan
+    )
+    with pytest.raises(ValidationError, match="2 deltagare har redan plats"):
+        services.activity_update(
+            actor=coordinator.user, membership=coordinator, activity=activity, details=details
+        )

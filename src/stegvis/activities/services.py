@@ -157,6 +157,11 @@ def activity_update(
     """Change the plan. An approved activity goes back to draft if a rule no longer holds."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
     _validate_details(details)
+    taken = _active_places(activity).count()
+    if details.capacity < taken:
+        raise ValidationError(
+            {"capacity": f"{taken} deltagare har redan plats; minska inte under det."}
+        )
     changed = []
     for name in _DETAIL_FIELDS:
         value = getattr(details, name)
