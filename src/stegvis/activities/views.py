@@ -168,7 +168,13 @@ def activity_detail(request, pk: int):
     places = selectors.places_for(membership=membership, activity=activity)
     place_form = None
     if can_see_personal_data(membership) and selectors.free_places(activity):
+        placeable = list(_placeable(membership, activity))
         place_form = forms.PlaceForm(enrolments=_placeable(membership, activity))
+        audit.log_reads(
+            actor=request.user,
+            objects=[e.participant for e in placeable],
+            reason="val av deltagare till aktivitet",
+        )
     return render(
         request,
         "activities/detail.html",
@@ -686,6 +692,11 @@ def placement_detail(request, pk: int):
         enrolments = Enrolment.objects.filter(
             intervention_id__in=intervention_ids_in_scope(membership), end_date__isnull=True
         ).select_related("participant", "intervention")
+        audit.log_reads(
+            actor=request.user,
+            objects=[e.participant for e in enrolments],
+            reason="val av deltagare till plats",
+        )
         form = forms.BookingForm(
             request.POST or None,
             enrolments=enrolments,
