@@ -6,6 +6,7 @@ from stegvis.core import views as core_views
 federation_patterns = [
     path("", include("stegvis.core.urls")),
     path("", include("stegvis.participants.urls")),
+    path("", include("stegvis.imports.urls")),
 ]
 
 urlpatterns = [
