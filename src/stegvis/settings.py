@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "stegvis.matching",
     "stegvis.participants",
     "stegvis.activities",
+    "stegvis.imports",
     "stegvis.api",
 ]
 
@@ -171,6 +172,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
 }
 
+# Imports check and write in a background thread of the web process (see docs/scaling.md).
+IMPORTS_IN_BACKGROUND = envbool("STEGVIS_IMPORTS_IN_BACKGROUND", True)
 API_RATE_LIMIT_PER_MINUTE = envint("STEGVIS_API_RATE_LIMIT", 600)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 NINJA_PAGINATION_MAX_LIMIT = 500

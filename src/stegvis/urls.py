@@ -8,6 +8,7 @@ federation_patterns = [
     path("", include("stegvis.participants.urls")),
     path("", include("stegvis.activities.urls")),
     path("", include("stegvis.matching.urls")),
+    path("", include("stegvis.imports.urls")),
 ]
 
 urlpatterns = [

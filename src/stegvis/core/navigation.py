@@ -31,6 +31,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Ersättningar", "activities:compensations", Perm.APPROVE_COMPENSATION),
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
+    NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, "Administration"),
     NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION, "Administration"),
     NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, "Administration"),
     NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG, "Administration"),
