@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "stegvis.core",
     "stegvis.interventions",
+    "stegvis.matching",
     "stegvis.participants",
+    "stegvis.activities",
+    "stegvis.imports",
     "stegvis.assessments",
     "stegvis.plans",
     "stegvis.api",
@@ -171,6 +174,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
 }
 
+# Imports check and write in a background thread of the web process (see docs/scaling.md).
+IMPORTS_IN_BACKGROUND = envbool("STEGVIS_IMPORTS_IN_BACKGROUND", True)
 API_RATE_LIMIT_PER_MINUTE = envint("STEGVIS_API_RATE_LIMIT", 600)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -182,5 +187,9 @@ STEGVIS_DEFAULTS = {
     "nad_compensation_sek": 1500,
     "nad_min_sessions": 5,
     "nad_participants_per_leader": 10,
+    # A participant counts for compensation when present at no less than this share of the
+    # activity's held sessions (see stegvis.activities.rules).
     "nad_min_attendance_share": 0.5,
+    # Overrides of stegvis.matching.scoring.DEFAULT_WEIGHTS, e.g. {"same_municipality": 2.0}.
+    "matching_weights": {},
 }

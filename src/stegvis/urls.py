@@ -6,6 +6,9 @@ from stegvis.core import views as core_views
 federation_patterns = [
     path("", include("stegvis.core.urls")),
     path("", include("stegvis.participants.urls")),
+    path("", include("stegvis.activities.urls")),
+    path("", include("stegvis.matching.urls")),
+    path("", include("stegvis.imports.urls")),
     path("", include("stegvis.assessments.urls")),
     path("", include("stegvis.plans.urls")),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -13,6 +15,17 @@ from ninja.security import HttpBearer
 from stegvis.core.tenancy import TenantScopeError
 
 MAX_LIMIT = 500
+# Identifiers are 64-bit integers in the database; anything larger is refused as a 422
+# instead of reaching the database (PostgreSQL would fail on the comparison).
+PK_MAX = 2**63 - 1
+MAX_OFFSET = 10**9
+
+
+PathId = Annotated[int, Path(ge=1, le=PK_MAX)]
+
+
+ObjectId = Annotated[int, Field(ge=1, le=PK_MAX)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
 class TokenAuth(HttpBearer):

@@ -5,7 +5,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from stegvis.api.base import ERRORS
+from stegvis.api.base import ERRORS, PathId
 from stegvis.core.roles import Perm
 from stegvis.interventions.models import Intervention
 
@@ -52,5 +52,5 @@ def list_interventions(request):
     "/interventions/{intervention_id}",
     response={200: InterventionOut, **ERRORS},
 )
-def get_intervention(request, intervention_id: int):
+def get_intervention(request, intervention_id: PathId):
     return get_object_or_404(_visible(request), pk=intervention_id)

@@ -4,11 +4,12 @@ services as the web pages."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from stegvis.api.base import ERRORS, paginate
+from stegvis.api.base import ERRORS, MAX_OFFSET, ObjectId, PathId, Year, paginate
 from stegvis.participants import selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
 from stegvis.participants.models import Consent, Enrolment, Referral
@@ -57,12 +58,12 @@ class ParticipantIn(Schema):
     municipality: str
     consent: ConsentIn | None = Field(None, description="Utan samtycke: anonym registrering")
     personal_number: str = ""
-    birth_year: int | None = None
+    birth_year: Year | None = None
     first_name: str = ""
     last_name: str = ""
     born_abroad: bool | None = None
     country_of_birth: str = ""
-    arrival_year: int | None = None
+    arrival_year: Year | None = None
     languages: list[str] = []
     interpreter_needed: bool = False
     interpreter_language: str = ""
@@ -75,8 +76,8 @@ class ParticipantIn(Schema):
 class ParticipantFilters(Schema):
     intervention: str | None = Field(None, description="Insatskod")
     q: str | None = Field(None, description="Sök på namn")
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _intervention_by_code(request, code: str):
@@ -99,7 +100,7 @@ def list_participants(request, filters: Query[ParticipantFilters]):
 
 
 @router.get("/participants/{participant_id}", response={200: ParticipantOut, **ERRORS})
-def get_participant(request, participant_id: int):
+def get_participant(request, participant_id: PathId):
     return selectors.participant_get(membership=request.membership, pk=participant_id, reason="api")
 
 
@@ -142,13 +143,13 @@ class ReferralList(Schema):
 
 
 class ReferralIn(Schema):
-    participant_id: int
+    participant_id: ObjectId
     intervention: str
     reason: str
     referred_on: date
     planned_start: date | None = None
     unemployed: bool | None = None
-    income_months: dict[str, int] = {}
+    income_months: dict[str, Annotated[int, Field(ge=0, le=120)]] = {}
     notes: str = ""
 
 
@@ -162,9 +163,9 @@ class DecisionIn(Schema):
 
 class ReferralFilters(Schema):
     intervention: str | None = None
-    status: str | None = Field(None, description="pending | accepted | waitlisted | declined")
-    limit: int = 100
-    offset: int = 0
+    status: Literal["pending", "accepted", "waitlisted", "declined"] | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _referrals(request):
@@ -188,7 +189,7 @@ def list_referrals(request, filters: Query[ReferralFilters]):
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
-def get_referral(request, referral_id: int):
+def get_referral(request, referral_id: PathId):
     return selectors.referral_get(membership=request.membership, pk=referral_id)
 
 
@@ -214,7 +215,7 @@ def create_referral(request, payload: ReferralIn):
 
 
 @router.post("/referrals/{referral_id}/decision", response={200: ReferralOut, **ERRORS})
-def decide_referral(request, referral_id: int, payload: DecisionIn):
+def decide_referral(request, referral_id: PathId, payload: DecisionIn):
     from django.core.exceptions import ValidationError
 
     membership = request.membership
@@ -270,8 +271,8 @@ class EnrolmentList(Schema):
 class EnrolmentFilters(Schema):
     intervention: str | None = None
     active: bool | None = Field(None, description="true: pågående, false: avslutade")
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ExitIn(Schema):
@@ -304,12 +305,12 @@ def list_enrolments(request, filters: Query[EnrolmentFilters]):
 
 
 @router.get("/enrolments/{enrolment_id}", response={200: EnrolmentOut, **ERRORS})
-def get_enrolment(request, enrolment_id: int):
+def get_enrolment(request, enrolment_id: PathId):
     return selectors.enrolment_get(membership=request.membership, pk=enrolment_id)
 
 
 @router.post("/enrolments/{enrolment_id}/exit", response={200: EnrolmentOut, **ERRORS})
-def exit_enrolment(request, enrolment_id: int, payload: ExitIn):
+def exit_enrolment(request, enrolment_id: PathId, payload: ExitIn):
     enrolment = selectors.enrolment_get(membership=request.membership, pk=enrolment_id)
     return services.enrolment_exit(
         actor=request.user,
