@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from stegvis.core.access import memberships_for
+from stegvis.core.memo import request_memo
 from stegvis.core.models import ApiToken
 from stegvis.core.tenancy import federation_scope
 
@@ -66,7 +67,7 @@ class ApiTokenMiddleware:
         request.federation = membership.federation
         request.membership = membership
         self._touch(token)
-        with federation_scope(membership.federation):
+        with federation_scope(membership.federation), request_memo():
             return self.get_response(request)
 
     @staticmethod

@@ -18,14 +18,19 @@ def participant_section(participant, membership) -> dict | None:
     for enrolment in enrolments:
         enrolment.participant = participant
     priorities = selectors.priorities_for([e for e in enrolments if e.is_active])
+    ids = [e.pk for e in enrolments]
+    latest: dict[int, Assessment] = {}
+    for assessment in Assessment.objects.filter(enrolment_id__in=ids).order_by("version"):
+        latest[assessment.enrolment_id] = assessment
+    charts = selectors.progress_charts(ids)
     items = []
     for enrolment in enrolments:
         items.append(
             {
                 "enrolment": enrolment,
-                "assessment": selectors.latest_assessment(enrolment),
+                "assessment": latest.get(enrolment.pk),
                 "priority": priorities.get(enrolment.pk),
-                "chart": selectors.progress_chart(enrolment),
+                "chart": charts[enrolment.pk],
             }
         )
     return {

@@ -117,21 +117,34 @@ def rating_occasions(enrolment: Enrolment, dims: list[ProgressDimension]) -> lis
 
 def progress_chart(enrolment: Enrolment, *, rater: str = StepRating.Rater.STAFF) -> dict:
     """The SVG and a legend for the participant page; empty SVG when nothing is rated."""
+    return progress_charts([enrolment.pk], rater=rater)[enrolment.pk]
+
+
+def progress_charts(
+    enrolment_ids: list[int], *, rater: str = StepRating.Rater.STAFF
+) -> dict[int, dict]:
+    """:func:`progress_chart` for several enrolments in one query."""
     dims = dimensions(active_only=False)
-    by_dim: dict[int, list[tuple[date, int]]] = {d.pk: [] for d in dims}
-    for rating in StepRating.objects.filter(enrolment=enrolment, rater=rater):
+    by_enrolment: dict[int, dict[int, list[tuple[date, int]]]] = {
+        pk: {d.pk: [] for d in dims} for pk in enrolment_ids
+    }
+    for rating in StepRating.objects.filter(enrolment_id__in=enrolment_ids, rater=rater):
+        by_dim = by_enrolment[rating.enrolment_id]
         by_dim.setdefault(rating.dimension_id, []).append((rating.rated_on, rating.score))
-    series = [chart.Series(d.label, by_dim[d.pk]) for d in dims if by_dim.get(d.pk)]
     title = (
         "Stegförflyttning enligt personalens skattning"
         if rater == StepRating.Rater.STAFF
         else "Stegförflyttning enligt deltagarens egen skattning"
     )
-    return {
-        "svg": chart.progress_svg(series, title=title),
-        "legend": [(i % 6, s.label, s.points[-1][1]) for i, s in enumerate(series)],
-        "title": title,
-    }
+    charts = {}
+    for pk, by_dim in by_enrolment.items():
+        series = [chart.Series(d.label, by_dim[d.pk]) for d in dims if by_dim.get(d.pk)]
+        charts[pk] = {
+            "svg": chart.progress_svg(series, title=title),
+            "legend": [(i % 6, s.label, s.points[-1][1]) for i, s in enumerate(series)],
+            "title": title,
+        }
+    return charts
 
 
 # --- Priority (early-warning flags) ----------------------------------------------------------

@@ -27,6 +27,7 @@ from stegvis.assessments.models import (
     SwedishLevel,
 )
 from stegvis.core import audit
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.participants.access import require_intervention_in_scope
 from stegvis.participants.models import Enrolment
@@ -37,6 +38,7 @@ A = audit.Action
 # --- Federation defaults ---------------------------------------------------------------------
 
 
+@memoized(lambda: ())
 def ensure_risk_flags() -> list[RiskFlag]:
     """The federation's flags; defaults missing from it are added (idempotent)."""
     flags = list(RiskFlag.objects.all())
@@ -54,6 +56,7 @@ def ensure_risk_flags() -> list[RiskFlag]:
     return flags
 
 
+@memoized(lambda: ())
 def ensure_dimensions() -> list[ProgressDimension]:
     dimensions = list(ProgressDimension.objects.all())
     have = {d.key for d in dimensions}
@@ -75,6 +78,7 @@ def ensure_dimensions() -> list[ProgressDimension]:
     return dimensions
 
 
+@memoized(lambda: ())
 def ensure_interests() -> list[InterestOption]:
     """Add the default taxonomy once, to a federation that has no interests at all (a
     federation that removed or renamed entries keeps its own list)."""

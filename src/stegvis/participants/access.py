@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.interventions.models import Intervention
@@ -35,8 +36,9 @@ def interventions_in_scope(membership: Membership) -> QuerySet[Intervention]:
     return Intervention.objects.filter(staff=membership)
 
 
-def intervention_ids_in_scope(membership: Membership) -> set[int]:
-    return set(interventions_in_scope(membership).values_list("id", flat=True))
+@memoized(lambda membership: (membership.pk, membership.role))
+def intervention_ids_in_scope(membership: Membership) -> frozenset[int]:
+    return frozenset(interventions_in_scope(membership).values_list("id", flat=True))
 
 
 def require_intervention_in_scope(membership: Membership, intervention: Intervention) -> None:

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from stegvis.core import audit
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
@@ -158,6 +159,7 @@ def enrolment_get(*, membership: Membership, pk: int) -> Enrolment:
     return enrolment
 
 
+@memoized(lambda participant, membership: (participant.pk, membership.pk))
 def enrolments_of(participant: Participant, membership: Membership) -> list[Enrolment]:
     """The person's enrolments in the viewer's interventions, with exit reason labels."""
     from stegvis.core import reference

@@ -16,19 +16,29 @@ def participant_section(participant, membership) -> dict | None:
     enrolments = participant_selectors.enrolments_of(participant, membership)
     if not enrolments:
         return None
+    ids = [e.pk for e in enrolments]
+    plans = {
+        p.enrolment_id: p for p in selectors._with_items(Plan.objects.filter(enrolment_id__in=ids))
+    }
+    # The section shows only counts and the last meeting with content: no attendee prefetch.
+    meetings: dict[int, list[Meeting]] = {}
+    for meeting in Meeting.objects.filter(enrolment_id__in=ids).order_by("-held_on", "-id"):
+        meetings.setdefault(meeting.enrolment_id, []).append(meeting)
     items = []
     for enrolment in enrolments:
         enrolment.participant = participant
-        plan = selectors.plan_of(enrolment)
-        meetings = selectors.meetings_of(enrolment)
+        plan = plans.get(enrolment.pk)
+        if plan is not None:
+            plan.enrolment = enrolment
+        held = meetings.get(enrolment.pk, [])
         items.append(
             {
                 "enrolment": enrolment,
                 "plan": plan,
                 "goals": list(plan.goals.all()) if plan else [],
                 "open_actions": sum(1 for a in plan.actions.all() if a.is_open) if plan else 0,
-                "last_meeting": next((m for m in meetings if m.notes or m.decisions), None),
-                "meeting_count": len(meetings),
+                "last_meeting": next((m for m in held if m.notes or m.decisions), None),
+                "meeting_count": len(held),
             }
         )
     return {

@@ -15,6 +15,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from stegvis.core import audit
+from stegvis.core.memo import memoized
 from stegvis.core.models import Authority, Membership
 from stegvis.core.roles import ROLE_PERMISSIONS, Perm
 from stegvis.core.tenancy import require_federation
@@ -29,6 +30,7 @@ A = audit.Action
 # --- Templates -------------------------------------------------------------------------------
 
 
+@memoized(lambda: ())
 def ensure_templates() -> list[PlanTemplate]:
     """The federation's templates; the defaults are added when missing (idempotent)."""
     templates = list(PlanTemplate.objects.all())
