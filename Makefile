@@ -49,8 +49,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks on SQLite and, with BENCH_POSTGRES_URL=postgres://..., on PostgreSQL too.
 bench: install
-	$(BIN)/python -m bench.run
+	mkdir -p bench/data
+	rm -f bench/data/bench.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/bench/data/bench.sqlite3 $(BIN)/python -m bench.run $(BENCH_ARGS)
+	@if [ -n "$$BENCH_POSTGRES_URL" ]; then DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench.run $(BENCH_ARGS); fi
 
 clean:
 	rm -rf $(VENV) var/stegvis.sqlite3* var/static build *.egg-info src/*.egg-info

@@ -44,8 +44,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "stegvis.core",
     "stegvis.interventions",
+    "stegvis.matching",
     "stegvis.participants",
+    "stegvis.activities",
+    "stegvis.imports",
+    "stegvis.assessments",
+    "stegvis.plans",
     "stegvis.reports",
+    "stegvis.api",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stegvis.core.middleware.FederationMiddleware",
+    "stegvis.api.middleware.ApiTokenMiddleware",
 ]
 
 ROOT_URLCONF = "stegvis.urls"
@@ -168,6 +175,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
 }
 
+# Imports check and write in a background thread of the web process (see docs/scaling.md).
+IMPORTS_IN_BACKGROUND = envbool("STEGVIS_IMPORTS_IN_BACKGROUND", True)
+API_RATE_LIMIT_PER_MINUTE = envint("STEGVIS_API_RATE_LIMIT", 600)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+NINJA_PAGINATION_MAX_LIMIT = 500
+
 # Federation-wide defaults; each federation may override them in its settings.
 STEGVIS_DEFAULTS = {
     "small_cell_threshold": 5,
@@ -175,5 +188,9 @@ STEGVIS_DEFAULTS = {
     "nad_compensation_sek": 1500,
     "nad_min_sessions": 5,
     "nad_participants_per_leader": 10,
+    # A participant counts for compensation when present at no less than this share of the
+    # activity's held sessions (see stegvis.activities.rules).
     "nad_min_attendance_share": 0.5,
+    # Overrides of stegvis.matching.scoring.DEFAULT_WEIGHTS, e.g. {"same_municipality": 2.0}.
+    "matching_weights": {},
 }

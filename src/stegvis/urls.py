@@ -1,10 +1,16 @@
 from django.urls import include, path
 
+from stegvis.api.urls import api as stegvis_api
 from stegvis.core import views as core_views
 
 federation_patterns = [
     path("", include("stegvis.core.urls")),
     path("", include("stegvis.participants.urls")),
+    path("", include("stegvis.activities.urls")),
+    path("", include("stegvis.matching.urls")),
+    path("", include("stegvis.imports.urls")),
+    path("", include("stegvis.assessments.urls")),
+    path("", include("stegvis.plans.urls")),
     path("", include("stegvis.interventions.urls")),
     path("", include("stegvis.reports.urls")),
 ]
@@ -14,5 +20,6 @@ urlpatterns = [
     path("logga-in/", core_views.LoginView.as_view(), name="login"),
     path("logga-ut/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", stegvis_api.urls),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]

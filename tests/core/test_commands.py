@@ -129,3 +129,32 @@ def test_seed_demo_creates_users_for_every_role_and_is_idempotent():
     assert "finns redan" in out
     with federation_scope(federation):
         assert Membership.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_tokens_page_creates_shows_once_and_revokes(client, admin, federation):
+    from stegvis.core.models import ApiToken
+
+    client.force_login(admin.user)
+    body = client.post(f"/f/{federation.slug}/api-nycklar/", {"name": "Kommunen"}).content.decode()
+    token = ApiToken.objects.get(user=admin.user)
+    assert "visas bara en gång" in body
+    assert token.key_prefix in body
+    listing = client.get(f"/f/{federation.slug}/api-nycklar/").content.decode()
+    assert "Kommunen" in listing
+    assert "visas bara en gång" not in listing
+    client.post(f"/f/{federation.slug}/api-nycklar/", {"revoke": token.pk})
+    token.refresh_from_db()
+    assert not token.is_active
+
+
+@pytest.mark.django_db
+def test_a_user_cannot_revoke_someone_elses_token(client, admin, case_worker, federation):
+    from stegvis.core import services
+    from stegvis.core.models import ApiToken
+
+    token, _key = services.token_create(user=admin.user)
+    client.force_login(case_worker.user)
+    response = client.post(f"/f/{federation.slug}/api-nycklar/", {"revoke": token.pk})
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).is_active

@@ -27,14 +27,15 @@ def test_wrong_password_shows_swedish_error(page, demo):
 def test_admin_switches_federation_and_opens_audit_log(page, demo, screenshot):
     log_in(page, "admin", demo["password"])
     page.get_by_role("link", name="NAD Skåne – demoförbund").first.click()
-    page.get_by_role("link", name="Logg").click()
+    page.locator(".nav-group summary", has_text="Administration").click()
+    page.get_by_role("link", name="Logg", exact=True).click()
     assert page.get_by_role("heading", name="Logg").is_visible()
     assert page.get_by_role("cell", name="Inloggning").first.is_visible()
     screenshot(page, "audit-log")
-    page.locator("summary", has_text="NAD Skåne").click()
+    page.locator(".switcher summary").click()
     page.get_by_role("link", name="Samordningsförbundet Mittbygd").click()
     page.wait_for_url("**/f/finsam-mittbygd/")
-    assert "Samordningsförbundet Mittbygd" in page.locator("summary").inner_text()
+    assert "Samordningsförbundet Mittbygd" in page.locator(".switcher summary").inner_text()
 
 
 def test_directory_search_narrows_the_list(page, demo):

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
 from stegvis.core import audit
+from stegvis.core.memo import request_memo
 from stegvis.core.models import Federation
 from stegvis.core.tenancy import federation_scope
 
@@ -80,12 +81,12 @@ class FederationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.federation = None
+        request.membership = None
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("federation_slug")
-        request.federation = None
-        request.membership = None
         if slug is None:
             return None
         from stegvis.core.access import membership_in
@@ -99,5 +100,5 @@ class FederationMiddleware:
         request.federation = federation
         request.membership = membership
         view_kwargs.pop("federation_slug")
-        with federation_scope(federation):
+        with federation_scope(federation), request_memo():
             return view_func(request, *view_args, **view_kwargs)

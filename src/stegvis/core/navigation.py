@@ -14,6 +14,7 @@ class NavItem:
     label: str
     url_name: str
     perm: str | None = None
+    group: str | None = None  # shown in a drop-down menu of that name
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -22,20 +23,40 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Deltagare", "participants:caseload", Perm.VIEW_ALL_PERSONAL_DATA),
     NavItem("Ny deltagare", "participants:register", Perm.REGISTER_PARTICIPANTS),
     NavItem("Väntelista", "participants:waitlist_index", Perm.REGISTER_PARTICIPANTS),
-    NavItem("Uppföljningar", "participants:followups", Perm.REGISTER_PARTICIPANTS),
+    NavItem("Extra stöd", "assessments:priority_list", Perm.VIEW_SCOPED_PERSONAL_DATA),
+    NavItem("Extra stöd", "assessments:priority_list", Perm.VIEW_ALL_PERSONAL_DATA),
+    NavItem("Uppföljningar", "plans:followups", Perm.VIEW_SCOPED_PERSONAL_DATA),
+    NavItem("Närvaro", "activities:attendance_home", Perm.RECORD_ATTENDANCE),
+    NavItem("Aktiviteter", "activities:list", Perm.VIEW_ACTIVITIES),
+    NavItem("Matchning", "matching:run", Perm.RUN_MATCHING),
+    NavItem("Platser", "activities:placements", Perm.VIEW_ACTIVITIES),
+    NavItem("Ersättningar", "activities:compensations", Perm.MANAGE_ACTIVITIES),
+    NavItem("Ersättningar", "activities:compensations", Perm.APPROVE_COMPENSATION),
+    NavItem("Stegförflyttning", "assessments:distance", Perm.VIEW_AGGREGATES),
+    NavItem("Efter avslut", "participants:followups", Perm.REGISTER_PARTICIPANTS),
     NavItem("Insatser", "interventions:list", Perm.VIEW_AGGREGATES),
     NavItem("Rapporter", "reports:index", Perm.VIEW_AGGREGATES),
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
-    NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG),
+    NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, "Administration"),
+    NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION, "Administration"),
+    NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, "Administration"),
+    NavItem(
+        "Kartläggning och plan", "assessments:settings", Perm.MANAGE_FEDERATION, "Administration"
+    ),
+    NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG, "Administration"),
+    NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES, "Administration"),
+    NavItem("Export", "core:export", Perm.EXPORT_ALL_DATA, "Administration"),
 ]
 
 
 def nav_for(request) -> list[dict]:
+    """Top-level entries, and one entry per group with its ``children``."""
     membership = getattr(request, "membership", None)
     if membership is None:
         return []
-    items = []
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in NAV_ITEMS:
         if item.perm and not membership.has_perm(item.perm):
             continue
@@ -43,7 +64,14 @@ def nav_for(request) -> list[dict]:
             url = reverse(item.url_name, args=[request.federation.slug])
         except NoReverseMatch:
             continue
-        if any(existing["url"] == url for existing in items):
-            continue
-        items.append({"label": item.label, "url": url, "active": request.path == url})
+        entry = {"label": item.label, "url": url, "active": request.path == url}
+        if item.group:
+            group = groups.get(item.group)
+            if group is None:
+                group = groups[item.group] = {"label": item.group, "children": [], "active": False}
+                items.append(group)
+            group["children"].append(entry)
+            group["active"] = group["active"] or entry["active"]
+        elif not any(existing.get("url") == url for existing in items):
+            items.append(entry)
     return items

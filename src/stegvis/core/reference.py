@@ -5,6 +5,7 @@ Each federation gets the defaults below when it is created; reports and imports 
 
 from __future__ import annotations
 
+from stegvis.core.memo import memoized
 from stegvis.core.models import Federation, ReferenceCode
 from stegvis.core.tenancy import federation_scope
 
@@ -92,6 +93,7 @@ def ensure_default_codes(federation: Federation) -> int:
     return added
 
 
+@memoized(lambda kind, *, active_only=True: (kind, active_only))
 def codes(kind: str, *, active_only: bool = True) -> list[ReferenceCode]:
     """The current federation's codes of one kind, in list order."""
     qs = ReferenceCode.objects.filter(kind=kind)

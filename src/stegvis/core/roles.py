@@ -35,6 +35,9 @@ class Perm:
     MANAGE_ASSOCIATIONS = "manage_associations"
     MANAGE_ACTIVITIES = "manage_activities"
     RECORD_ATTENDANCE = "record_attendance"  # only the leader's own activities
+    VIEW_ACTIVITIES = "view_activities"  # the catalogue and places; no personal data in itself
+    APPROVE_COMPENSATION = "approve_compensation"  # approve and mark payouts to associations
+    RUN_MATCHING = "run_matching"  # propose participants for activities (names only in scope)
     EXPORT_ALL_DATA = "export_all_data"
 
 
@@ -53,9 +56,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_ASSOCIATIONS,
             Perm.MANAGE_ACTIVITIES,
             Perm.EXPORT_ALL_DATA,
+            Perm.VIEW_ACTIVITIES,
+            Perm.APPROVE_COMPENSATION,
         }
     ),
     # Manages the intervention, budget and reports, and sees no personal data.
+    # The NAD process lead approves payouts to associations (no personal data involved).
     Role.INTERVENTION_LEAD: frozenset(
         {
             Perm.VIEW_DIRECTORY,
@@ -63,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_EXACT_COUNTS,
             Perm.EXPORT_REPORTS,
+            Perm.VIEW_ACTIVITIES,
+            Perm.APPROVE_COMPENSATION,
         }
     ),
     # Personal data only for participants in the interventions the case worker is assigned to.
@@ -73,6 +81,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTER_PARTICIPANTS,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_EXACT_COUNTS,
+            Perm.VIEW_ACTIVITIES,
+            Perm.RUN_MATCHING,
         }
     ),
     Role.ASSOCIATION_COORDINATOR: frozenset(
@@ -81,11 +91,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_ASSOCIATIONS,
             Perm.MANAGE_ACTIVITIES,
             Perm.VIEW_AGGREGATES,
+            Perm.VIEW_ACTIVITIES,
+            Perm.RUN_MATCHING,
         }
     ),
     # Sees only the attendance list of his own activities (first names, attendance).
     Role.ASSOCIATION_LEADER: frozenset({Perm.RECORD_ATTENDANCE}),
-    Role.STEERING: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES}),
+    Role.STEERING: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES, Perm.VIEW_ACTIVITIES}),
     Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}),
 }
 

@@ -43,13 +43,16 @@ def user_create_or_update(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-    interventions=(),
+    interventions=None,
     authority=None,
     association=None,
     hub=None,
     responsibilities: str = "",
     actor=None,
     check_password: bool = True,
+    title: str | None = None,
+    phone: str | None = None,
+    is_active: bool = True,
 ) -> tuple[User, Membership]:
     """Create the user if needed and give them ``role`` in ``federation``."""
     if role not in Role.values:
@@ -81,9 +84,9 @@ def user_create_or_update(
         membership.association = association
         membership.hub = hub
         membership.responsibilities = responsibilities or membership.responsibilities
-        membership.is_active = True
+        membership.is_active = is_active
         membership.save()
-        if interventions:
+        if interventions is not None:
             membership.interventions.set(interventions)
         audit.log(
             actor=actor,
@@ -152,3 +155,17 @@ def login_success_record(*, user, ip_address: str | None) -> None:
 
 def logout_record(*, user) -> None:
     _log_in_each_federation(user=user, action=AuditEntry.Action.LOGOUT)
+
+
+@transaction.atomic
+def organisation_save(*, actor, form) -> object:
+    """Save an organisation form (authority, hub, working group, association) and log it."""
+    created = form.instance.pk is None
+    instance = form.save()
+    audit.log(
+        actor=actor,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        obj=instance,
+        detail={"fields": sorted(form.changed_data)},
+    )
+    return instance

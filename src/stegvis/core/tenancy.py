@@ -62,24 +62,61 @@ def unscoped():
         _current.reset(token)
 
 
+class FederationCondition(models.Expression):
+    """``federation_id = <the active federation>``, bound when the SQL is compiled.
+
+    Binding at compile time (not when the queryset is built) means a queryset may be declared
+    anywhere — a form field at import time, a subquery — and still reads only the federation of
+    the request that evaluates it. Compiling it without a scope raises.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, column=None):
+        super().__init__()
+        self.column = column if column is not None else models.F("federation_id")
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        clone = self.copy()
+        clone.column = self.column.resolve_expression(
+            query, allow_joins, reuse, summarize, for_save
+        )
+        return clone
+
+    def as_sql(self, compiler, connection):
+        value = _current.get()
+        if value is None:
+            model = getattr(getattr(self.column, "target", None), "model", None)
+            name = model.__name__ if model else "En tabell"
+            raise TenantScopeError(
+                f"{name} lästes utan aktiv federation. "
+                "Använd federation_scope() eller en vy under /f/<federation>/."
+            )
+        if value is _UNSCOPED:
+            return "1 = 1", []
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = %s", [*params, value.pk]
+
+
 class TenantQuerySet(models.QuerySet):
     pass
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
-    """Default manager of every tenant model: filters by the active federation or raises."""
+    """Default manager of every tenant model: every query it builds is limited to the active
+    federation, and raises :class:`TenantScopeError` when evaluated without one."""
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        value = _current.get()
-        if value is None:
-            raise TenantScopeError(
-                f"{self.model.__name__} lästes utan aktiv federation. "
-                "Använd federation_scope() eller en vy under /f/<federation>/."
-            )
-        if value is _UNSCOPED:
-            return qs
-        return qs.filter(federation=value)
+        return super().get_queryset().filter(FederationCondition())
 
 
 class TenantModel(models.Model):

@@ -22,10 +22,16 @@ def luhn_checksum_ok(digits: str) -> bool:
 
 def luhn_check_digit(first_nine: str) -> int:
     """The check digit that makes ``first_nine + digit`` pass the Luhn check."""
-    for digit in range(10):
-        if luhn_checksum_ok(first_nine + str(digit)):
-            return digit
-    raise ValueError(first_nine)  # pragma: no cover - one digit always fits
+    total = 0
+    # The check digit will sit at position 0 from the right, so these start at position 1.
+    for index, char in enumerate(reversed(first_nine), start=1):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return (10 - total % 10) % 10
 
 
 class OrgNrError(ValueError):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from stegvis.core import selectors, services
@@ -97,3 +97,49 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@federation_view()
+def api_tokens(request):
+    """The user's own API keys: create (the key is shown once) and revoke."""
+    from stegvis.core.models import ApiToken
+
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            services.token_revoke(token=token)
+            messages.success(request, f"Nyckeln {token.key_prefix}… är återkallad.")
+            return redirect("core:api_tokens", request.federation.slug)
+        name = (request.POST.get("name") or "").strip()[:100] or "namnlös"
+        _token, new_key = services.token_create(user=request.user, name=name)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})
+
+
+@federation_view(Perm.EXPORT_ALL_DATA)
+def export_all(request):
+    """Everything the federation owns as one zip (federation admins only, audit-logged)."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from stegvis.core import audit
+    from stegvis.core.export import export_federation
+
+    if request.method != "POST":
+        return render(request, "core/export.html")
+    data = export_federation(request.federation)
+    audit.log(
+        actor=request.user,
+        action=audit.Action.EXPORT,
+        object_type="federation",
+        object_id=request.federation.pk,
+        reason="full export",
+        detail={"bytes": len(data)},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="stegvis-{request.federation.slug}-{stamp}.zip"'
+    )
+    return response

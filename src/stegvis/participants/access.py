@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.interventions.models import Intervention
@@ -24,7 +25,7 @@ def can_see_personal_data(membership: Membership | None) -> bool:
 
 def require_personal_data(membership: Membership | None) -> None:
     if not can_see_personal_data(membership):
-        raise PermissionDenied("Din roll ger inte tillgång till personuppgifter.")
+        raise PermissionDenied("Din roll har inte behörighet till personuppgifter.")
 
 
 def interventions_in_scope(membership: Membership) -> QuerySet[Intervention]:
@@ -35,12 +36,9 @@ def interventions_in_scope(membership: Membership) -> QuerySet[Intervention]:
     return Intervention.objects.filter(staff=membership)
 
 
-def intervention_ids_in_scope(membership: Membership) -> set[int]:
-    cache = getattr(membership, "_intervention_ids_in_scope", None)
-    if cache is None:
-        cache = set(interventions_in_scope(membership).values_list("id", flat=True))
-        membership._intervention_ids_in_scope = cache
-    return cache
+@memoized(lambda membership: (membership.pk, membership.role))
+def intervention_ids_in_scope(membership: Membership) -> frozenset[int]:
+    return frozenset(interventions_in_scope(membership).values_list("id", flat=True))
 
 
 def require_intervention_in_scope(membership: Membership, intervention: Intervention) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from stegvis.core.dashboard import PANELS
+from stegvis.core.roles import Perm
 from stegvis.participants import selectors
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
 from stegvis.participants.models import Enrolment, FollowUp, Referral
@@ -18,8 +19,15 @@ def _caseload_panel(request) -> dict:
     selectors.log_listed(
         membership=membership, participants=[r.participant for r in pending], reason="översikt"
     )
+    sees_all = membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA)
+    [
+        ("Pågående där jag är huvudkontakt", active.filter(main_contact=membership).count()),
+        ("Pågående i mina insatser", active.count()),
+    ]
+    if sees_all:
+        [("Pågående deltaganden", active.count())]
     return {
-        "title": "Mina deltagare",
+        "title": "Deltagare" if sees_all else "Mina deltagare",
         "template": "participants/_panel_caseload.html",
         "figures": [
             ("Pågående där jag är huvudkontakt", active.filter(main_contact=membership).count()),

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from stegvis.core import audit
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
@@ -48,15 +49,11 @@ def participants_list(
 ) -> QuerySet[Participant]:
     qs = participants_in_scope(membership)
     if intervention_id:
+        linked = {"participant": OuterRef("pk"), "intervention_id": intervention_id}
         qs = qs.filter(
-            Exists(
-                Enrolment.objects.filter(
-                    participant=OuterRef("pk"), intervention_id=intervention_id
-                )
-            )
-            | Exists(
-                Referral.objects.filter(participant=OuterRef("pk"), intervention_id=intervention_id)
-            )
+            Exists(Enrolment.objects.filter(**linked))
+            | Exists(Referral.objects.filter(**linked))
+            | Exists(Consent.objects.filter(**linked))
         )
     if query:
         qs = qs.filter(_name_query(query))
@@ -205,6 +202,7 @@ def followup_get(*, membership: Membership, pk: int) -> FollowUp:
     return followup
 
 
+@memoized(lambda participant, membership: (participant.pk, membership.pk))
 def enrolments_of(participant: Participant, membership: Membership) -> list[Enrolment]:
     """The person's enrolments in the viewer's interventions, with exit reason labels."""
     from stegvis.core import reference
@@ -237,6 +235,15 @@ class TimelineEvent:
 
 # Other apps add providers: function(participant, membership) -> iterable of TimelineEvent.
 TIMELINE_PROVIDERS: list = []
+
+# Other apps add sections to the participant page: function(participant, membership) -> dict
+# with "title" and "template" (the rest is the template's context as ``section``), or None.
+PARTICIPANT_SECTIONS: list = []
+
+
+def participant_sections(participant: Participant, membership: Membership) -> list[dict]:
+    built = (section(participant, membership) for section in PARTICIPANT_SECTIONS)
+    return [section for section in built if section]
 
 
 def timeline(participant: Participant, membership: Membership) -> list[TimelineEvent]:

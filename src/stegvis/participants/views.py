@@ -253,6 +253,7 @@ def detail(request, pk: int):
             "consents": participant.consents.select_related("intervention"),
             "referrals": participant.referrals.select_related("intervention"),
             "timeline": selectors.timeline(participant, membership),
+            "participant_sections": selectors.participant_sections(participant, membership),
             "withdraw_form": forms.WithdrawConsentForm(),
         },
     )

@@ -1,5 +1,7 @@
 // Small progressive enhancements; every page works without JavaScript.
+// Close open drop-down menus (federation switcher, grouped navigation) on an outside click.
 document.addEventListener("click", (event) => {
-  const switcher = document.querySelector("details.switcher[open]");
-  if (switcher && !switcher.contains(event.target)) switcher.removeAttribute("open");
+  for (const menu of document.querySelectorAll("details.switcher[open], .nav-group details[open]")) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  }
 });

@@ -1,0 +1,106 @@
+"""Shared helpers: machine description, result files and the README table."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS = BENCH_DIR / "results"
+DATA = BENCH_DIR / "data"
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "system": platform.platform(terse=True),
+    }
+
+
+def database_label() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return "postgresql" if url.startswith(("postgres", "postgresql")) else "sqlite"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def save(result: dict) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    result = {
+        **result,
+        "database": database_label(),
+        "machine": machine(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    with contextlib.suppress(OSError):
+        result["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH on purpose
+            capture_output=True,
+            text=True,
+            cwd=BENCH_DIR,
+            check=False,
+        ).stdout.strip()
+    path = RESULTS / f"{result['name']}-{result['database']}.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
+def update_readme() -> None:
+    """Rewrite the results table between the markers in bench/README.md."""
+    readme = BENCH_DIR / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    rows = [
+        "| benchmark | database | measure | stegvis | baseline | ratio | target | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    machines = set()
+    for path in sorted(RESULTS.glob("*.json")):
+        r = json.loads(path.read_text())
+        machines.add(
+            f"{r['machine']['cpu']}, {r['machine']['cores']} cores, "
+            f"{r['machine']['memory']}, Python {r['machine']['python']}"
+        )
+        for m in r["measures"]:
+            rows.append(
+                f"| {r['name']} | {r['database']} | {m['measure']} | {m['subject']} | "
+                f"{m['baseline']} | {m['ratio']:.2f}× | {m['target']} | "
+                f"{'ja' if m['met'] else 'nej'} |"
+            )
+    body = "\n".join(rows) + "\n\nMeasured on: " + "; ".join(sorted(machines)) + "\n"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    readme.write_text(f"{head}{start}\n{body}{end}{tail}")

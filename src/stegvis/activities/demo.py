@@ -1,0 +1,518 @@
+"""Demo activities: each of the twelve demo associations runs two or three activities, with
+sessions over the past months and to come, participants from the NAD demo enrolments,
+attendance, compensations in every status, and a few internship/work-training places.
+
+Rows are written with bulk_create where many are needed, so seeding stays fast."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from stegvis.activities import services
+from stegvis.activities.models import (
+    Activity,
+    ActivityCost,
+    ActivityEnrolment,
+    Attendance,
+    Session,
+    WorkflowStep,
+)
+from stegvis.core.models import WorkingGroup
+from stegvis.participants.models import Enrolment
+
+# title, category, (language, health, network), plan, languages
+THEMES = {
+    "Språkcaféet Kristianstad": [
+        (
+            "Språkcafé på biblioteket",
+            "language",
+            (1, 0, 1),
+            "Samtal på enkel svenska i små grupper om vardagen; deltagarna lär känna volontärerna.",
+            ["svenska", "arabiska"],
+        ),
+        (
+            "Samtalspromenader",
+            "language",
+            (1, 1, 1),
+            "Promenader i stadsparken där vi pratar svenska; rörelse och frisk luft.",
+            ["svenska"],
+        ),
+        (
+            "Läsecirkel lättläst",
+            "language",
+            (1, 0, 1),
+            "Vi läser lättlästa böcker och samtalar om dem.",
+            ["svenska", "tigrinja"],
+        ),
+    ],
+    "Hässleholms Trädgårdsförening": [
+        (
+            "Odla tillsammans",
+            "gardening",
+            (1, 1, 1),
+            "Gemensam odlingslott; ord för växter och verktyg, arbete utomhus och nya bekanta.",
+            ["svenska"],
+        ),
+        (
+            "Skördefest och kompost",
+            "gardening",
+            (0, 1, 1),
+            "Skörd, kompostering och en avslutande fest med grannar.",
+            ["svenska", "dari"],
+        ),
+    ],
+    "IK Osby Friidrott": [
+        (
+            "Löpgrupp för nybörjare",
+            "sport",
+            (0, 1, 1),
+            "Gemensam löpträning två gånger i veckan; hälsa och lagkänsla.",
+            ["svenska"],
+        ),
+        (
+            "Stavgång för kvinnor",
+            "sport",
+            (1, 1, 1),
+            "Stavgång i lugnt tempo med samtal på svenska, bara för kvinnor.",
+            ["svenska", "somaliska"],
+        ),
+    ],
+    "Helsingborgs Schackklubb": [
+        (
+            "Schack och svenska",
+            "culture",
+            (1, 0, 1),
+            "Schackkvällar där spelets ord och regler tränar språket; möten med medlemmarna.",
+            ["svenska", "persiska"],
+        ),
+        (
+            "Turneringsgrupp",
+            "culture",
+            (0, 0, 1),
+            "Deltagarna spelar i klubbens interna turnering.",
+            ["svenska"],
+        ),
+    ],
+    "Kvinnonätverket Landskrona": [
+        (
+            "Kvinnocafé",
+            "civic",
+            (1, 1, 1),
+            "Mötesplats för kvinnor: samtal om hälsa, samhälle och vardag på svenska.",
+            ["svenska", "arabiska"],
+        ),
+        (
+            "Sy och prata",
+            "culture",
+            (1, 0, 1),
+            "Syträffar där vi pratar svenska medan vi syr.",
+            ["svenska", "tigrinja"],
+        ),
+    ],
+    "Ängelholms Cykelförening": [
+        (
+            "Cykelskola för vuxna",
+            "sport",
+            (1, 1, 0),
+            "Lär dig cykla och trafikregler; ord för trafik och kroppen.",
+            ["svenska", "arabiska"],
+        ),
+        (
+            "Cykelturer i Skåne",
+            "sport",
+            (0, 1, 1),
+            "Turer på 20–40 km med fika och föreningens medlemmar.",
+            ["svenska"],
+        ),
+    ],
+    "Malmö Kulturförening Möllan": [
+        (
+            "Kör för alla",
+            "culture",
+            (1, 1, 1),
+            "Vi sjunger svenska visor; uttal, andning och gemenskap.",
+            ["svenska"],
+        ),
+        (
+            "Teaterverkstad",
+            "culture",
+            (1, 0, 1),
+            "Improvisation och korta scener på svenska.",
+            ["svenska", "ukrainska"],
+        ),
+        (
+            "Föreningskunskap",
+            "civic",
+            (1, 0, 1),
+            "Hur en förening fungerar: möten, styrelse och att bli volontär.",
+            ["svenska", "arabiska"],
+        ),
+    ],
+    "Trelleborgs Simsällskap": [
+        (
+            "Simskola för vuxna",
+            "sport",
+            (0, 1, 1),
+            "Simundervisning i små grupper med tolk vid behov.",
+            ["svenska", "arabiska", "dari"],
+        ),
+        (
+            "Simning för kvinnor",
+            "sport",
+            (1, 1, 1),
+            "Simträning i en grupp för kvinnor med kvinnliga ledare.",
+            ["svenska", "somaliska"],
+        ),
+    ],
+    "Ystads Hembygdsförening": [
+        (
+            "Lokalhistoriska vandringar",
+            "nature",
+            (1, 0, 1),
+            "Vandringar i Ystad där vi lär oss om platsens historia på svenska.",
+            ["svenska"],
+        ),
+        (
+            "Hantverksdagar",
+            "gardening",
+            (1, 0, 1),
+            "Traditionellt hantverk med föreningens medlemmar.",
+            ["svenska"],
+        ),
+    ],
+    "Lunds Föreningsliv i Samverkan": [
+        (
+            "Volontär i föreningslivet",
+            "civic",
+            (1, 0, 1),
+            "Prova på volontärsuppdrag i olika föreningar med stöd av en fadder.",
+            ["svenska", "engelska"],
+        ),
+        (
+            "Föreningsmässa",
+            "civic",
+            (0, 0, 1),
+            "Träffa föreningar i Lund och hitta din.",
+            ["svenska"],
+        ),
+    ],
+    "Eslövs Fotbollsallians": [
+        (
+            "Fotboll för vuxna",
+            "sport",
+            (0, 1, 1),
+            "Träning och matcher med föreningens motionslag.",
+            ["svenska", "arabiska"],
+        ),
+        (
+            "Domarkurs",
+            "sport",
+            (1, 0, 1),
+            "Kurs i att döma barnfotboll; regler och ledarskap på svenska.",
+            ["svenska"],
+        ),
+    ],
+    "Höörs Naturskyddsförening": [
+        (
+            "Naturvandringar",
+            "nature",
+            (1, 1, 1),
+            "Vandringar i Höörs skogar; namn på växter och djur, rörelse och samtal.",
+            ["svenska"],
+        ),
+        (
+            "Fågelskådning",
+            "nature",
+            (1, 0, 1),
+            "Vi lär oss känna igen fåglar och pratar svenska.",
+            ["svenska", "dari"],
+        ),
+    ],
+}
+
+HUB_INTERVENTION = {
+    "nordost": "NAD-NO",
+    "nordvast": "NAD-NV",
+    "syd": "NAD-SYD",
+    "mellanskane": "NAD-MS",
+}
+
+PLACEMENTS = [
+    ("internship", "ICA Kvantum Kristianstad", "Butiksbiträde", "Kristianstad", "nordost", 2, "af"),
+    (
+        "work_training",
+        "Kristianstads kommun, parkförvaltningen",
+        "Parkarbete",
+        "Kristianstad",
+        "nordost",
+        3,
+        "kristianstad",
+    ),
+    ("internship", "Helsingborgs lasarett", "Vårdbiträde, kök", "Helsingborg", "nordvast", 1, "af"),
+    ("work_training", "Returbutiken Malmö", "Sortering och försäljning", "Malmö", "syd", 2, "af"),
+    ("internship", "Bygg-Lund AB", "Hantverkare, lärling", "Lund", "mellanskane", 1, "af"),
+]
+
+
+def seed(ctx) -> None:
+    rng, today = ctx.rng, ctx.today
+    coordinator = ctx.users["samordnare"]
+    case_worker = ctx.users["handlaggare"]
+    process_lead = ctx.users["insatsledare"]
+    admin = ctx.users["admin"]
+    leader = ctx.users["foreningsledare"]
+    groups = {g.hub_id: g for g in WorkingGroup.objects.all()}
+    pools = {
+        code: list(
+            Enrolment.objects.filter(
+                intervention=ctx.interventions[code], participant__is_anonymous=False
+            ).select_related("participant")
+        )
+        for code in HUB_INTERVENTION.values()
+    }
+    used: set[int] = set()  # each enrolment gets at most one place in the demo
+    created: list[tuple[Activity, str]] = []
+    for index, association in enumerate(ctx.associations):
+        themes = THEMES.get(association.name, [])
+        hub_slug = next(slug for slug, hub in ctx.hubs.items() if hub.pk == association.hub_id)
+        intervention = ctx.interventions[HUB_INTERVENTION[hub_slug]]
+        # Phases give each association a history: finished, running and starting soon.
+        phases = ["past", "running", "upcoming"] if len(themes) > 2 else ["past", "running"]
+        if index % 4 == 3:
+            phases = ["past", "upcoming"]
+        for (title, category, triad, plan, languages), phase in zip(themes, phases, strict=False):
+            capacity = rng.choice([8, 10, 12, 15, 16, 20])
+            gender = "kvinna" if "kvinnor" in title.lower() else ""
+            activity = services.activity_create(
+                actor=coordinator.user,
+                membership=None,
+                association=association,
+                details=services.ActivityDetails(
+                    title=title,
+                    category=category,
+                    description=association.description,
+                    serves_language=bool(triad[0]),
+                    serves_health=bool(triad[1]),
+                    serves_network=bool(triad[2]),
+                    plan=plan,
+                    address=f"{ctx.faker.street_address()}, {association.municipality}",
+                    languages=languages,
+                    capacity=capacity,
+                    leader_count=max(1, -(-capacity // 10)),
+                    gender_restriction=gender,
+                    working_group_id=groups[association.hub_id].pk,
+                    intervention_id=intervention.pk,
+                ),
+            )
+            if index == 0:
+                activity.leaders.add(leader)
+            created.append((activity, phase))
+            _sessions(ctx, activity, phase)
+            ActivityCost.objects.bulk_create(
+                [
+                    ActivityCost(
+                        activity=activity,
+                        federation=ctx.federation,
+                        kind=kind,
+                        description=text,
+                        amount_sek=amount,
+                    )
+                    for kind, text, amount in (
+                        ("premises", "Hyra av lokal", rng.choice([1500, 2400, 3000])),
+                        ("food", "Fika", rng.choice([600, 900, 1200])),
+                        ("material", "Material", rng.choice([500, 800, 1500])),
+                    )
+                ]
+            )
+            _steps(ctx, activity, phase, case_worker, coordinator, process_lead)
+    # Two upcoming activities stay drafts that do not yet pass the rules, to show the checks:
+    # one with too few leaders, one with a membership fee among its costs.
+    upcoming = [a for a, phase in created if phase == "upcoming"]
+    too_few_leaders, with_fee = upcoming[0], upcoming[-1]
+    too_few_leaders.capacity, too_few_leaders.leader_count = 16, 1
+    too_few_leaders.save(update_fields=["capacity", "leader_count"])
+    ActivityCost.objects.create(
+        activity=with_fee, kind="membership_fee", description="Medlemsavgift 2026", amount_sek=200
+    )
+    for activity, _phase in created:
+        if activity in (too_few_leaders, with_fee):
+            continue
+        services.activity_quality_approve(
+            actor=process_lead.user,
+            membership=None,
+            activity=activity,
+            note="Väl förankrad i föreningen; tydlig plan för språk och nätverk.",
+            on=activity.sessions.order_by("date").first().date - timedelta(days=10),
+        )
+        services.activity_approve(
+            actor=coordinator.user,
+            membership=None,
+            activity=activity,
+            on=activity.sessions.order_by("date").first().date - timedelta(days=7),
+        )
+
+    for activity, phase in created:
+        if phase == "upcoming" or activity.status != Activity.Status.APPROVED:
+            continue
+        _places_and_attendance(ctx, activity, phase, pools[activity.intervention.code], used)
+
+    # Compensations for finished activities: paid, approved and draft.
+    finished = [
+        a for a, phase in created if phase == "past" and a.status == Activity.Status.APPROVED
+    ]
+    for position, activity in enumerate(finished):
+        compensation = services.compensation_compute(
+            actor=coordinator.user, membership=None, activity=activity, as_of=today
+        )
+        if position % 3 == 2 or not compensation.participant_count:
+            continue  # left as a draft
+        services.compensation_approve(
+            actor=process_lead.user,
+            membership=None,
+            compensation=compensation,
+            on=compensation.period_end + timedelta(days=7),
+        )
+        if position % 3 == 0:
+            services.compensation_mark_paid(
+                actor=admin.user,
+                membership=None,
+                compensation=compensation,
+                paid_on=compensation.period_end + timedelta(days=21),
+                reference=f"VER-{2000 + position}",
+            )
+    _placements(ctx, pools, used, case_worker)
+
+
+def _sessions(ctx, activity, phase) -> None:
+    rng, today = ctx.rng, ctx.today
+    count = rng.choice([6, 7, 8])
+    if phase == "past":
+        first = today - timedelta(days=7 * count + rng.randint(14, 80))
+    elif phase == "running":
+        # The Språkcafé meets today, so the leader has a list to fill in.
+        first = (
+            today - timedelta(days=7 * (count // 2))
+            if activity.leaders.exists()
+            else (today - timedelta(days=7 * rng.randint(2, 4) + rng.randint(1, 6)))
+        )
+    else:
+        first = today + timedelta(days=rng.randint(5, 20))
+    hour = rng.choice([10, 13, 17, 18])
+    Session.objects.bulk_create(
+        [
+            Session(
+                federation=ctx.federation,
+                activity=activity,
+                date=first + timedelta(days=7 * i),
+                start_time=time(hour, 0),
+                end_time=time(hour + 2, 0),
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def _steps(ctx, activity, phase, case_worker, coordinator, process_lead) -> None:
+    first = activity.sessions.order_by("date").first().date
+    notes = {
+        1: (
+            "Flera deltagare vill träna svenska i vardagliga sammanhang och träffa fler.",
+            case_worker,
+            -50,
+        ),
+        2: (
+            f"Kontakt med {activity.association.name}; föreningen vill ta emot nya medlemmar.",
+            coordinator,
+            -40,
+        ),
+        3: ("Upplägg, tider och ledare bestämda med föreningen på dess villkor.", coordinator, -25),
+        4: (
+            "Deltagare valda efter behov och intresse; aktiviteten läggs in i etableringsplanen.",
+            case_worker,
+            -7,
+        ),
+        5: ("Uppföljning i samverkansgruppen: god närvaro, deltagarna nöjda.", process_lead, 60),
+    }
+    steps = list(activity.steps.all())
+    last_step = {"past": 5, "running": 4, "upcoming": 3}[phase]
+    for step in steps:
+        text, owner, offset = notes[step.step]
+        step.owner = owner
+        if step.step <= last_step:
+            step.done_on = min(ctx.today, first + timedelta(days=offset))
+            step.notes = text
+    WorkflowStep.objects.bulk_update(steps, ["owner", "done_on", "notes"])
+
+
+def _places_and_attendance(ctx, activity, phase, pool, used) -> None:
+    rng, today = ctx.rng, ctx.today
+    sessions = list(activity.sessions.order_by("date"))
+    start = sessions[0].date
+    candidates = [
+        e
+        for e in pool
+        if e.pk not in used
+        and e.start_date <= start
+        and (e.end_date is None or e.end_date >= sessions[-1].date)
+        and (not activity.gender_restriction or e.participant.gender == activity.gender_restriction)
+    ]
+    rng.shuffle(candidates)
+    # Running activities keep a few places free for the matching demo.
+    room = activity.capacity - rng.randint(1, 3) if phase == "past" else activity.capacity // 2
+    take = candidates[: max(0, room)]
+    places = ActivityEnrolment.objects.bulk_create(
+        [
+            ActivityEnrolment(
+                federation=ctx.federation, activity=activity, enrolment=e, start_date=start
+            )
+            for e in take
+        ]
+    )
+    used.update(e.pk for e in take)
+    rows = []
+    for place in places:
+        reliability = rng.choice([0.3, 0.6, 0.8, 0.9, 0.95])
+        for session in sessions:
+            if session.date < today or (session.date == today and not activity.leaders.exists()):
+                rows.append(
+                    Attendance(
+                        federation=ctx.federation,
+                        session=session,
+                        place=place,
+                        present=rng.random() < reliability,
+                    )
+                )
+    Attendance.objects.bulk_create(rows)
+
+
+def _placements(ctx, pools, used, case_worker) -> None:
+    today = ctx.today
+    # A person may take part in an activity and do an internship at the same time.
+    free = [e for e in pools["NAD-NO"] if e.end_date is None]
+    for i, (kind, employer, title, municipality, hub, capacity, authority) in enumerate(PLACEMENTS):
+        placement = services.placement_create(
+            actor=case_worker.user,
+            membership=None,
+            kind=kind,
+            employer=employer,
+            title=title,
+            supervisor_name=ctx.faker.name(),
+            supervisor_phone=ctx.faker.phone_number(),
+            municipality=municipality,
+            hub=ctx.hubs[hub],
+            start_date=today - timedelta(days=30 - 10 * i),
+            end_date=today + timedelta(days=90 + 15 * i),
+            capacity=capacity,
+            offered_by=ctx.authorities[authority],
+        )
+        if hub == "nordost" and free:
+            enrolment = free.pop()
+            services.placement_book(
+                actor=case_worker.user,
+                membership=case_worker,
+                placement=placement,
+                enrolment=enrolment,
+                start_date=max(placement.start_date, today),
+                end_date=min(placement.end_date, today + timedelta(days=60)),
+            )
+            used.add(enrolment.pk)

@@ -1,0 +1,728 @@
+"""Business operations on activities, sessions, places, attendance, compensation and
+placements (SPEC §6). Each runs in one transaction and writes its audit entry.
+
+``activity_create`` and ``attendance_record`` take plain values so that an importer can call
+them row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from stegvis.activities import rules
+from stegvis.activities.models import (
+    Activity,
+    ActivityCost,
+    ActivityEnrolment,
+    Attendance,
+    Compensation,
+    Placement,
+    PlacementBooking,
+    Session,
+    WorkflowStep,
+)
+from stegvis.core import audit
+from stegvis.core.models import Association, Membership
+from stegvis.core.roles import Perm, Role
+from stegvis.core.tenancy import require_federation
+from stegvis.participants.models import Enrolment
+
+A = audit.Action
+
+
+def _require(membership: Membership | None, perm: str) -> None:
+    if membership is not None and not membership.has_perm(perm):
+        raise PermissionDenied("Din roll har inte behörighet till den här åtgärden.")
+
+
+# --- Activities -------------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityDetails:
+    title: str
+    category: str
+    description: str = ""
+    serves_language: bool = False
+    serves_health: bool = False
+    serves_network: bool = False
+    plan: str = ""
+    municipality: str = ""
+    address: str = ""
+    languages: list[str] | None = None
+    capacity: int = 10
+    leader_count: int = 1
+    gender_restriction: str = ""
+    working_group_id: int | None = None
+    intervention_id: int | None = None
+
+
+_DETAIL_FIELDS = (
+    "title",
+    "category",
+    "description",
+    "serves_language",
+    "serves_health",
+    "serves_network",
+    "plan",
+    "municipality",
+    "address",
+    "languages",
+    "capacity",
+    "leader_count",
+    "gender_restriction",
+    "working_group_id",
+    "intervention_id",
+)
+
+
+def _validate_details(details: ActivityDetails) -> None:
+    errors = {}
+    if not details.title.strip():
+        errors["title"] = "Ange en rubrik."
+    if details.capacity is None or details.capacity < 1:
+        errors["capacity"] = "Aktiviteten behöver minst en plats."
+    if details.leader_count is None or details.leader_count < 0:
+        errors["leader_count"] = "Antalet ledare kan inte vara negativt."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor,
+    membership: Membership | None,
+    association: Association,
+    details: ActivityDetails,
+    leaders: list[Membership] | tuple = (),
+) -> Activity:
+    """Plan a new activity with an association; its five NAD steps are created with it."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    _validate_details(details)
+    activity = Activity(
+        association=association,
+        hub=association.hub,
+        municipality=details.municipality or association.municipality,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for name in _DETAIL_FIELDS:
+        if name == "municipality":
+            continue
+        value = getattr(details, name)
+        setattr(activity, name, list(value or []) if name == "languages" else value)
+    activity.save()
+    if leaders:
+        _set_leaders(activity, leaders)
+    WorkflowStep.objects.bulk_create(
+        [
+            WorkflowStep(federation=activity.federation, activity=activity, step=step)
+            for step in WorkflowStep.Step.values
+        ]
+    )
+    audit.log(actor=actor, action=A.CREATE, obj=activity, detail={"association": association.pk})
+    return activity
+
+
+def _set_leaders(activity: Activity, leaders) -> None:
+    for leader in leaders:
+        if leader.role != Role.ASSOCIATION_LEADER or leader.association_id != (
+            activity.association_id
+        ):
+            raise ValidationError(
+                {"leaders": f"{leader.user.display_name()} är inte ledare i föreningen."}
+            )
+    activity.leaders.set(leaders)
+    if activity.leader_count < len(leaders):
+        activity.leader_count = len(leaders)
+        activity.save(update_fields=["leader_count"])
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor,
+    membership: Membership | None,
+    activity: Activity,
+    details: ActivityDetails,
+    leaders=None,
+) -> Activity:
+    """Change the plan. An approved activity goes back to draft if a rule no longer holds."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    _validate_details(details)
+    taken = _active_places(activity).count()
+    if details.capacity < taken:
+        raise ValidationError(
+            {"capacity": f"{taken} deltagare har redan plats; minska inte under det."}
+        )
+    changed = []
+    for name in _DETAIL_FIELDS:
+        value = getattr(details, name)
+        if name == "languages":
+            value = list(value or [])
+        if getattr(activity, name) != value:
+            setattr(activity, name, value)
+            changed.append(name)
+    activity.save()
+    if leaders is not None:
+        _set_leaders(activity, leaders)
+        changed.append("leaders")
+    _recheck_approval(actor, activity)
+    audit.log(actor=actor, action=A.UPDATE, obj=activity, detail={"fields": changed})
+    return activity
+
+
+def _recheck_approval(actor, activity: Activity) -> None:
+    if activity.status != Activity.Status.APPROVED:
+        return
+    from stegvis.activities.selectors import activity_checks
+
+    if not rules.all_passed(activity_checks(activity)):
+        activity.status = Activity.Status.DRAFT
+        activity.approved_on = None
+        activity.approved_by = None
+        activity.save(update_fields=["status", "approved_on", "approved_by"])
+        audit.log(
+            actor=actor,
+            action=A.UPDATE,
+            obj=activity,
+            reason="godkännande upphävt: regel uppfylls inte längre",
+        )
+
+
+@transaction.atomic
+def cost_add(
+    *, actor, membership, activity: Activity, kind: str, amount_sek, description: str = ""
+) -> ActivityCost:
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    if kind not in ActivityCost.Kind.values:
+        raise ValidationError({"kind": "Okänt slag av kostnad."})
+    amount = Decimal(str(amount_sek))
+    if amount < 0:
+        raise ValidationError({"amount_sek": "Beloppet kan inte vara negativt."})
+    cost = ActivityCost.objects.create(
+        activity=activity, kind=kind, description=description, amount_sek=amount
+    )
+    _recheck_approval(actor, activity)
+    audit.log(actor=actor, action=A.CREATE, obj=cost, detail={"activity": activity.pk})
+    return cost
+
+
+@transaction.atomic
+def cost_remove(*, actor, membership, cost: ActivityCost) -> None:
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    audit.log(actor=actor, action=A.DELETE, obj=cost, detail={"activity": cost.activity_id})
+    cost.delete()
+
+
+@transaction.atomic
+def workflow_step_update(
+    *,
+    actor,
+    membership,
+    step: WorkflowStep,
+    owner: Membership | None,
+    done_on: date | None,
+    notes: str,
+) -> WorkflowStep:
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    step.owner = owner
+    step.done_on = done_on
+    step.notes = notes
+    step.save()
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=step,
+        detail={"activity": step.activity_id, "step": step.step},
+    )
+    return step
+
+
+@transaction.atomic
+def activity_quality_approve(
+    *, actor, membership, activity: Activity, note: str = "", on: date | None = None
+) -> Activity:
+    """The working group judges that the activity is good enough to go into etableringsplaner."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    if activity.working_group_id is None:
+        raise ValidationError(
+            {"working_group": "Välj den samverkansgrupp som kvalitetsgodkänner aktiviteten."}
+        )
+    activity.quality_approved_on = on or timezone.localdate()
+    activity.quality_approved_by = actor if getattr(actor, "pk", None) else None
+    activity.quality_note = note
+    activity.save(update_fields=["quality_approved_on", "quality_approved_by", "quality_note"])
+    audit.log(actor=actor, action=A.UPDATE, obj=activity, reason="kvalitetsgodkänd")
+    return activity
+
+
+@transaction.atomic
+def activity_approve(*, actor, membership, activity: Activity, on: date | None = None) -> Activity:
+    """Approve the activity for NAD financing; refused with every failed rule's reason."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    from stegvis.activities.selectors import activity_checks
+
+    results = activity_checks(activity)
+    failed = [r.explanation for r in results if not r.passed]
+    if failed:
+        raise ValidationError(failed)
+    activity.status = Activity.Status.APPROVED
+    activity.approved_on = on or timezone.localdate()
+    activity.approved_by = actor if getattr(actor, "pk", None) else None
+    activity.approval_checks = [list(r.as_tuple()) for r in results]
+    activity.save(update_fields=["status", "approved_on", "approved_by", "approval_checks"])
+    audit.log(actor=actor, action=A.UPDATE, obj=activity, reason="godkänd för NAD")
+    return activity
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sessions_create(
+    *,
+    actor,
+    membership,
+    activity: Activity,
+    first_date: date,
+    count: int = 1,
+    every_days: int = 7,
+    start_time: time | None = None,
+    end_time: time | None = None,
+) -> list[Session]:
+    """One session, or a series (e.g. every week, ``count`` times)."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    if count < 1 or count > 60:
+        raise ValidationError({"count": "Ange mellan 1 och 60 tillfällen."})
+    if every_days < 1:
+        raise ValidationError({"every_days": "Intervallet måste vara minst en dag."})
+    if start_time and end_time and end_time <= start_time:
+        raise ValidationError({"end_time": "Sluttiden måste vara efter starttiden."})
+    created = Session.objects.bulk_create(
+        [
+            Session(
+                federation=activity.federation,
+                activity=activity,
+                date=first_date + timedelta(days=every_days * i),
+                start_time=start_time,
+                end_time=end_time,
+            )
+            for i in range(count)
+        ]
+    )
+    audit.log(actor=actor, action=A.CREATE, obj=activity, detail={"sessions": len(created)})
+    return created
+
+
+@transaction.atomic
+def session_cancel(*, actor, membership, session: Session, note: str = "") -> Session:
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    session.cancelled = True
+    session.note = note
+    session.save(update_fields=["cancelled", "note"])
+    _recheck_approval(actor, session.activity)
+    audit.log(actor=actor, action=A.UPDATE, obj=session, reason="inställt")
+    return session
+
+
+# --- Places in activities ---------------------------------------------------------------------
+
+
+def _active_places(activity: Activity):
+    return ActivityEnrolment.objects.filter(
+        activity=activity, status=ActivityEnrolment.Status.ACTIVE
+    )
+
+
+@transaction.atomic
+def place_create(
+    *,
+    actor,
+    membership: Membership | None,
+    activity: Activity,
+    enrolment: Enrolment,
+    start_date: date | None = None,
+    reason: str = "",
+) -> ActivityEnrolment:
+    """Give a participant (through an intervention enrolment) a place in an activity.
+
+    Never beyond capacity; respects the activity's gender restriction."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if membership is not None:
+        from stegvis.participants.access import require_intervention_in_scope
+
+        require_intervention_in_scope(membership, enrolment.intervention)
+    if enrolment.end_date is not None:
+        raise ValidationError("Deltagandet är avslutat; personen kan inte få en plats.")
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError("Aktiviteten är inställd.")
+    existing = ActivityEnrolment.objects.filter(activity=activity, enrolment=enrolment).first()
+    if existing and existing.status == ActivityEnrolment.Status.ACTIVE:
+        raise ValidationError("Personen har redan en plats i aktiviteten.")
+    if _active_places(activity).count() >= activity.capacity:
+        raise ValidationError(
+            f"Aktiviteten är full ({activity.capacity} platser). Ingen plats skapades."
+        )
+    gender = enrolment.participant.gender
+    if activity.gender_restriction and gender != activity.gender_restriction:
+        raise ValidationError(
+            f"Aktiviteten är {activity.get_gender_restriction_display().lower()}."
+        )
+    start = start_date or timezone.localdate()
+    if existing:
+        existing.status = ActivityEnrolment.Status.ACTIVE
+        existing.start_date = start
+        existing.end_date = None
+        existing.save(update_fields=["status", "start_date", "end_date"])
+        place = existing
+    else:
+        place = ActivityEnrolment.objects.create(
+            activity=activity,
+            enrolment=enrolment,
+            start_date=start,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=enrolment.participant,
+        reason=reason or "plats i aktivitet",
+        detail={"activity": activity.pk, "place": place.pk},
+    )
+    return place
+
+
+@transaction.atomic
+def place_end(*, actor, membership, place: ActivityEnrolment, end_date: date | None = None):
+    if membership is not None:
+        from stegvis.participants.access import require_intervention_in_scope
+
+        require_intervention_in_scope(membership, place.enrolment.intervention)
+    place.status = ActivityEnrolment.Status.LEFT
+    place.end_date = end_date or timezone.localdate()
+    place.save(update_fields=["status", "end_date"])
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=place.enrolment.participant,
+        reason="slutat i aktivitet",
+        detail={"activity": place.activity_id, "place": place.pk},
+    )
+    return place
+
+
+# --- Attendance -------------------------------------------------------------------------------
+
+
+def can_record_attendance(membership: Membership, activity: Activity) -> bool:
+    """The activity's own leaders, and the federation admin (who may see all personal data).
+
+    Coordinators plan activities but hold no personal data (SPEC §1), so they see attendance
+    as counts only."""
+    if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
+        return True
+    return membership.has_perm(Perm.RECORD_ATTENDANCE) and (
+        activity.leaders.filter(pk=membership.pk).exists()
+    )
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    actor,
+    membership: Membership | None,
+    session: Session,
+    place: ActivityEnrolment,
+    present: bool,
+) -> Attendance:
+    """Set one participant's presence at one session (idempotent)."""
+    if place.activity_id != session.activity_id:
+        raise ValidationError("Deltagaren har ingen plats i den här aktiviteten.")
+    if membership is not None and not can_record_attendance(membership, session.activity):
+        raise PermissionDenied("Du leder inte den här aktiviteten.")
+    if session.cancelled:
+        raise ValidationError("Tillfället är inställt.")
+    if session.date > timezone.localdate():
+        raise ValidationError("Närvaro kan inte registreras för ett kommande tillfälle.")
+    row, created = Attendance.objects.update_or_create(
+        session=session,
+        place=place,
+        defaults={
+            "present": present,
+            "recorded_at": timezone.now(),
+            "recorded_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    audit.log(
+        actor=actor,
+        action=A.CREATE if created else A.UPDATE,
+        obj=row,
+        detail={"session": session.pk, "place": place.pk, "present": present},
+    )
+    return row
+
+
+@transaction.atomic
+def attendance_record_session(
+    *, actor, membership, session: Session, present_place_ids: set[int]
+) -> int:
+    """Record the whole list for a session: checked places present, the others absent."""
+    places = list(
+        ActivityEnrolment.objects.filter(activity_id=session.activity_id)
+        .filter(Q(status=ActivityEnrolment.Status.ACTIVE) | Q(attendance__session=session))
+        .distinct()
+    )
+    for place in places:
+        attendance_record(
+            actor=actor,
+            membership=membership,
+            session=session,
+            place=place,
+            present=place.pk in present_place_ids,
+        )
+    return len(places)
+
+
+# --- Compensation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompensationBasis:
+    sessions_held: int
+    rows: list[dict]
+    counted: int
+
+
+def compensation_basis(activity: Activity, as_of: date, share) -> CompensationBasis:
+    held_ids = list(
+        Session.objects.filter(activity=activity, cancelled=False, date__lte=as_of).values_list(
+            "id", flat=True
+        )
+    )
+    held = len(held_ids)
+    present_by_place: dict[int, int] = {}
+    for place_id in Attendance.objects.filter(session_id__in=held_ids, present=True).values_list(
+        "place_id", flat=True
+    ):
+        present_by_place[place_id] = present_by_place.get(place_id, 0) + 1
+    rows = []
+    for place in ActivityEnrolment.objects.filter(activity=activity).order_by("pk"):
+        present = present_by_place.get(place.pk, 0)
+        rows.append(
+            {
+                "place": place.pk,
+                "present": present,
+                "held": held,
+                "counts": rules.counts_for_compensation(present, held, share),
+            }
+        )
+    return CompensationBasis(held, rows, sum(1 for r in rows if r["counts"]))
+
+
+@transaction.atomic
+def compensation_compute(
+    *, actor, membership, activity: Activity, as_of: date | None = None
+) -> Compensation:
+    """Compute (or recompute, while a draft) the compensation for an approved activity."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    from stegvis.activities.selectors import activity_checks
+
+    if activity.status != Activity.Status.APPROVED:
+        raise ValidationError("Aktiviteten måste vara godkänd innan ersättningen beräknas.")
+    as_of = as_of or timezone.localdate()
+    settings = rules.RuleSettings.from_federation(require_federation())
+    basis = compensation_basis(activity, as_of, settings.min_attendance_share)
+    compensation = Compensation.objects.filter(activity=activity).first()
+    if compensation and compensation.status != Compensation.Status.DRAFT:
+        raise ValidationError(
+            f"Ersättningen är redan {compensation.get_status_display().lower()} "
+            "och kan inte räknas om."
+        )
+    last = (
+        Session.objects.filter(activity=activity, cancelled=False, date__lte=as_of)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    values = {
+        "association": activity.association,
+        "rate_sek": settings.compensation_sek,
+        "min_attendance_share": Decimal(str(float(settings.min_attendance_share))).quantize(
+            Decimal("0.001")
+        ),
+        "participant_count": basis.counted,
+        "amount_sek": rules.compensation_amount(basis.counted, settings),
+        "sessions_held": basis.sessions_held,
+        "period_end": last or as_of,
+        "basis": basis.rows,
+        "checks": [list(r.as_tuple()) for r in activity_checks(activity)],
+        "computed_at": timezone.now(),
+        "computed_by": actor if getattr(actor, "pk", None) else None,
+    }
+    if compensation is None:
+        compensation = Compensation.objects.create(activity=activity, **values)
+        action = A.CREATE
+    else:
+        for key, value in values.items():
+            setattr(compensation, key, value)
+        compensation.save()
+        action = A.UPDATE
+    audit.log(
+        actor=actor,
+        action=action,
+        obj=compensation,
+        detail={
+            "activity": activity.pk,
+            "participants": basis.counted,
+            "amount_sek": compensation.amount_sek,
+        },
+    )
+    return compensation
+
+
+@transaction.atomic
+def compensation_approve(*, actor, membership, compensation: Compensation, on=None):
+    """Approve a draft for payment: every rule must hold and someone must have counted."""
+    _require(membership, Perm.APPROVE_COMPENSATION)
+    if compensation.status != Compensation.Status.DRAFT:
+        raise ValidationError("Bara ett utkast kan godkännas.")
+    failed = [text for _key, passed, text in compensation.checks if not passed]
+    if failed:
+        raise ValidationError(["Reglerna för ersättning är inte uppfyllda.", *failed])
+    if compensation.participant_count == 0:
+        raise ValidationError("Ingen deltagare har tillräcklig närvaro; inget att betala ut.")
+    compensation.status = Compensation.Status.APPROVED
+    compensation.approved_on = on or timezone.localdate()
+    compensation.approved_by = actor if getattr(actor, "pk", None) else None
+    compensation.save(update_fields=["status", "approved_on", "approved_by"])
+    audit.log(actor=actor, action=A.UPDATE, obj=compensation, reason="godkänd för utbetalning")
+    return compensation
+
+
+@transaction.atomic
+def compensation_mark_paid(
+    *, actor, membership, compensation: Compensation, paid_on=None, reference: str = ""
+):
+    _require(membership, Perm.APPROVE_COMPENSATION)
+    if compensation.status != Compensation.Status.APPROVED:
+        raise ValidationError("Bara en godkänd ersättning kan markeras som utbetald.")
+    compensation.status = Compensation.Status.PAID
+    compensation.paid_on = paid_on or timezone.localdate()
+    compensation.paid_by = actor if getattr(actor, "pk", None) else None
+    compensation.payment_reference = reference
+    compensation.save(update_fields=["status", "paid_on", "paid_by", "payment_reference"])
+    audit.log(actor=actor, action=A.UPDATE, obj=compensation, reason="utbetald")
+    return compensation
+
+
+# --- Placements (praktik, arbetsträning) ------------------------------------------------------
+
+
+@transaction.atomic
+def placement_create(*, actor, membership, **fields) -> Placement:
+    _require(membership, Perm.VIEW_ACTIVITIES)
+    if (
+        fields.get("end_date")
+        and fields.get("start_date")
+        and (fields["end_date"] < fields["start_date"])
+    ):
+        raise ValidationError({"end_date": "Slutdatum kan inte vara före startdatum."})
+    if (fields.get("capacity") or 0) < 1:
+        raise ValidationError({"capacity": "Ange minst en plats."})
+    placement = Placement(created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    if membership is not None and placement.offered_by_id is None:
+        placement.offered_by_id = membership.authority_id
+    placement.save()
+    audit.log(actor=actor, action=A.CREATE, obj=placement)
+    return placement
+
+
+def placement_peak_use(placement: Placement, start: date, end: date, exclude=None) -> int:
+    """The largest number of bookings that overlap any day of [start, end]."""
+    bookings = PlacementBooking.objects.filter(
+        placement=placement, cancelled_on__isnull=True, start_date__lte=end, end_date__gte=start
+    )
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude.pk)
+    spans = list(bookings.values_list("start_date", "end_date"))
+    # The count only changes where a booking starts, so checking those days (and ``start``) is
+    # enough.
+    days = {start} | {max(s, start) for s, _e in spans}
+    return max((sum(1 for s, e in spans if s <= day <= e) for day in days), default=0)
+
+
+@transaction.atomic
+def placement_book(
+    *,
+    actor,
+    membership: Membership,
+    placement: Placement,
+    enrolment: Enrolment,
+    start_date: date,
+    end_date: date,
+) -> PlacementBooking:
+    """Book a participant on a place, never beyond its capacity on any day (shared across
+    authorities, so one place is never promised twice)."""
+    from stegvis.participants.access import require_intervention_in_scope
+
+    require_intervention_in_scope(membership, enrolment.intervention)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    errors = {}
+    if end_date < start_date:
+        errors["end_date"] = "Slutdatum kan inte vara före startdatum."
+    elif start_date < placement.start_date or end_date > placement.end_date:
+        errors["start_date"] = (
+            f"Platsen finns {placement.start_date:%Y-%m-%d}–{placement.end_date:%Y-%m-%d}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not placement.active:
+        raise ValidationError("Platsen är stängd för bokning.")
+    if enrolment.end_date is not None:
+        raise ValidationError("Deltagandet är avslutat.")
+    if placement_peak_use(placement, start_date, end_date) >= placement.capacity:
+        raise ValidationError(
+            "Platsen är redan bokad under perioden "
+            f"({placement.capacity} av {placement.capacity} platser upptagna)."
+        )
+    booking = PlacementBooking.objects.create(
+        placement=placement,
+        enrolment=enrolment,
+        start_date=start_date,
+        end_date=end_date,
+        booked_by=membership,
+        authority=membership.authority,
+    )
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=enrolment.participant,
+        reason="bokad på praktik/arbetsträning",
+        detail={"placement": placement.pk, "booking": booking.pk},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor, membership, booking: PlacementBooking, on=None):
+    from stegvis.participants.access import require_intervention_in_scope
+
+    require_intervention_in_scope(membership, booking.enrolment.intervention)
+    booking.cancelled_on = on or timezone.localdate()
+    booking.save(update_fields=["cancelled_on"])
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=booking.enrolment.participant,
+        reason="avbokad",
+        detail={"placement": booking.placement_id, "booking": booking.pk},
+    )
+    return booking

@@ -1,0 +1,38 @@
+"""The participant's timeline shows places in activities and bookings on placements."""
+
+from __future__ import annotations
+
+from stegvis.activities.models import ActivityEnrolment, PlacementBooking
+from stegvis.participants.access import intervention_ids_in_scope
+from stegvis.participants.selectors import TIMELINE_PROVIDERS, TimelineEvent
+
+
+def _activity_events(participant, membership):
+    ids = intervention_ids_in_scope(membership)
+    for place in ActivityEnrolment.objects.filter(
+        enrolment__participant=participant, enrolment__intervention_id__in=ids
+    ).select_related("activity__association"):
+        yield TimelineEvent(
+            place.start_date,
+            "Plats i aktivitet",
+            f"{place.activity.title} ({place.activity.association.name})",
+            "activity",
+        )
+        if place.end_date:
+            yield TimelineEvent(
+                place.end_date, "Slutade i aktivitet", place.activity.title, "activity"
+            )
+    for booking in PlacementBooking.objects.filter(
+        enrolment__participant=participant,
+        enrolment__intervention_id__in=ids,
+        cancelled_on__isnull=True,
+    ).select_related("placement"):
+        yield TimelineEvent(
+            booking.start_date,
+            booking.placement.get_kind_display(),
+            f"{booking.placement.title}, {booking.placement.employer}",
+            "placement",
+        )
+
+
+TIMELINE_PROVIDERS.append(_activity_events)

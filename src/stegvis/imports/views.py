@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from stegvis.core.access import federation_view
+from stegvis.imports import progress, services
+from stegvis.imports.forms import UploadForm, kinds_for
+from stegvis.imports.kinds import KINDS
+from stegvis.imports.models import ImportJob
+from stegvis.imports.tables import UnreadableFile, to_csv_text
+
+
+def _kind(request, key: str):
+    kind = KINDS.get(key)
+    if kind is None:
+        raise Http404("Okänd importtyp.")
+    if not request.membership.has_perm(kind.perm):
+        raise PermissionDenied("Din roll får inte importera detta.")
+    return kind
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.created_by_id != request.user.pk:
+        raise Http404("Importen finns inte.")
+    return job
+
+
+@federation_view()
+def index(request):
+    kinds = kinds_for(request.membership)
+    if not kinds:
+        raise PermissionDenied("Din roll får inte importera.")
+    jobs = ImportJob.objects.filter(created_by=request.user)[:20]
+    return render(request, "imports/index.html", {"kinds": kinds, "jobs": jobs})
+
+
+@federation_view()
+def upload(request, kind: str):
+    import_kind = _kind(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    options = import_kind.options_form(request.POST or None, membership=request.membership)
+    if request.method == "POST" and form.is_valid() and options.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = to_csv_text(upload.name, upload.read())
+        except UnreadableFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            job = services.job_create(
+                actor=request.user,
+                membership=request.membership,
+                kind=import_kind.key,
+                options=options.as_options(),
+                file_name=upload.name,
+                text=text,
+            )
+            return redirect("imports:job", request.federation.slug, job.pk)
+    return render(
+        request, "imports/upload.html", {"kind": import_kind, "form": form, "options": options}
+    )
+
+
+@federation_view()
+def job(request, pk: int):
+    import_job = _own_job(request, pk)
+    if request.method == "POST":
+        try:
+            services.job_commit(actor=request.user, membership=request.membership, job=import_job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("imports:job", request.federation.slug, import_job.pk)
+    context = {
+        "job": import_job,
+        "kind": KINDS.get(import_job.kind),
+        "progress": progress.read(import_job.pk),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "imports/_status.html", context)
+    return render(request, "imports/job.html", context)

@@ -1,0 +1,119 @@
+"""What matching works on: participants waiting for a place and activities with room.
+
+Scoped by role: a case worker proposes only for participants in his own interventions; the
+federation admin, the coordinator and the command line for all NAD participants (the
+coordinator sees them by reference only, see views).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from stegvis.activities.models import Activity, ActivityEnrolment, Session
+from stegvis.core.models import Hub, Membership
+from stegvis.core.roles import Perm
+from stegvis.interventions.models import Intervention
+from stegvis.matching.models import MatchRun, Proposal
+from stegvis.participants.access import intervention_ids_in_scope
+from stegvis.participants.models import Enrolment
+
+
+def nad_interventions() -> QuerySet[Intervention]:
+    """Interventions that finance activities (NAD): those activities are linked to."""
+    return Intervention.objects.filter(Exists(Activity.objects.filter(intervention=OuterRef("pk"))))
+
+
+def waiting_enrolments(
+    *, today: date, hub: Hub | None = None, intervention_ids=None
+) -> QuerySet[Enrolment]:
+    """Active enrolments in NAD interventions whose participant has no place in an activity
+    that is still running or about to start (a finished activity does not count)."""
+    qs = Enrolment.objects.filter(
+        intervention__in=nad_interventions(),
+        start_date__lte=today,
+        end_date__isnull=True,
+        participant__is_anonymous=False,
+    ).exclude(
+        Exists(
+            ActivityEnrolment.objects.filter(
+                enrolment=OuterRef("pk"), status=ActivityEnrolment.Status.ACTIVE
+            ).filter(
+                Exists(
+                    Session.objects.filter(
+                        activity=OuterRef("activity"), cancelled=False, date__gte=today
+                    )
+                )
+            )
+        )
+    )
+    if intervention_ids is not None:
+        qs = qs.filter(intervention_id__in=intervention_ids)
+    if hub is not None:
+        qs = qs.filter(
+            Q(intervention__hub=hub) | Q(participant__municipality__in=hub.municipalities)
+        )
+    return qs.select_related("participant", "intervention__hub").order_by("pk")
+
+
+def open_activities(*, today: date, hub: Hub | None = None) -> list[tuple[Activity, int]]:
+    """Approved activities with sessions still to come and free places: (activity, free)."""
+    qs = (
+        Activity.objects.filter(status=Activity.Status.APPROVED)
+        .filter(
+            Exists(
+                Session.objects.filter(activity=OuterRef("pk"), cancelled=False, date__gte=today)
+            )
+        )
+        .annotate(taken=Count("places", filter=Q(places__status=ActivityEnrolment.Status.ACTIVE)))
+        .select_related("hub", "association")
+        .order_by("pk")
+    )
+    if hub is not None:
+        qs = qs.filter(hub=hub)
+    return [(a, a.capacity - a.taken) for a in qs if a.capacity > a.taken]
+
+
+def scope_ids(membership: Membership) -> set[int] | None:
+    """Intervention ids the membership proposes for; None means all."""
+    if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA) or membership.has_perm(
+        Perm.MANAGE_ACTIVITIES
+    ):
+        return None
+    if membership.has_perm(Perm.VIEW_SCOPED_PERSONAL_DATA):
+        return intervention_ids_in_scope(membership)
+    return set()
+
+
+def may_run(membership: Membership) -> bool:
+    return (
+        membership.has_perm(Perm.MANAGE_ACTIVITIES)
+        or membership.has_perm(Perm.VIEW_SCOPED_PERSONAL_DATA)
+        or membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA)
+    )
+
+
+def latest_run(membership: Membership) -> MatchRun | None:
+    return MatchRun.objects.filter(membership=membership).order_by("-created_at", "-id").first()
+
+
+def run_proposals(run: MatchRun) -> QuerySet[Proposal]:
+    return run.proposals.select_related(
+        "enrolment__participant",
+        "enrolment__intervention",
+        "activity__association",
+        "override_activity",
+    ).order_by("status", "-score", "pk")
+
+
+def proposal_get(*, membership: Membership, pk: int) -> Proposal:
+    """A proposal the membership may decide on: in a run of his, a participant in his scope."""
+    qs = Proposal.objects.filter(run__membership=membership).select_related(
+        "enrolment__participant", "enrolment__intervention", "activity"
+    )
+    ids = scope_ids(membership)
+    if ids is not None:
+        qs = qs.filter(enrolment__intervention_id__in=ids)
+    return get_object_or_404(qs, pk=pk)

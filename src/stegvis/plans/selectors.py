@@ -1,0 +1,176 @@
+"""Reads of plans and meetings, always through an enrolment the viewer may see (the read of the
+participant is logged by ``participants.selectors.enrolment_get``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from stegvis.core.models import Membership
+from stegvis.participants import selectors as participant_selectors
+from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
+from stegvis.participants.models import Enrolment
+from stegvis.plans import versioning
+from stegvis.plans.models import Meeting, Plan, PlanAction, PlanGoal, PlanVersion
+
+DUE_SOON_DAYS = 14
+UPCOMING_MEETING_DAYS = 30
+
+
+def _with_items(qs):
+    return qs.prefetch_related(
+        Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id")),
+        Prefetch(
+            "actions",
+            queryset=PlanAction.objects.select_related(
+                "goal", "authority", "responsible__user"
+            ).order_by("position", "id"),
+        ),
+    )
+
+
+def plan_of(enrolment: Enrolment) -> Plan | None:
+    plan = _with_items(Plan.objects.filter(enrolment=enrolment)).first()
+    if plan is not None:
+        plan.enrolment = enrolment
+    return plan
+
+
+def plan_get(*, membership: Membership, pk: int) -> Plan:
+    """One plan, 404 outside the viewer's scope; the read is logged."""
+    require_personal_data(membership)
+    plan = get_object_or_404(_with_items(Plan.objects.all()), pk=pk)
+    plan.enrolment = participant_selectors.enrolment_get(
+        membership=membership, pk=plan.enrolment_id
+    )
+    return plan
+
+
+def meeting_get(*, membership: Membership, pk: int) -> Meeting:
+    require_personal_data(membership)
+    meeting = get_object_or_404(Meeting.objects.all(), pk=pk)
+    meeting.enrolment = participant_selectors.enrolment_get(
+        membership=membership, pk=meeting.enrolment_id
+    )
+    return meeting
+
+
+def meetings_of(enrolment: Enrolment) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(enrolment=enrolment)
+        .prefetch_related("attendees__user", "authorities")
+        .order_by("-held_on", "-id")
+    )
+
+
+def goal_actions(plan: Plan) -> list[tuple[PlanGoal | None, list[PlanAction]]]:
+    """Goals in order, each with its actions; actions without a goal last."""
+    actions = list(plan.actions.all())
+    grouped = [(g, [a for a in actions if a.goal_id == g.pk]) for g in plan.goals.all()]
+    loose = [a for a in actions if a.goal_id is None]
+    if loose:
+        grouped.append((None, loose))
+    return grouped
+
+
+@dataclass(frozen=True)
+class VersionView:
+    version: PlanVersion
+    changes: list[versioning.Change]
+
+
+def history(plan: Plan) -> list[VersionView]:
+    """Every version, newest first, with what changed since the one before."""
+    versions = list(plan.versions.select_related("created_by").order_by("number"))
+    views = []
+    previous = None
+    for version in versions:
+        views.append(VersionView(version, versioning.diff(previous, version.snapshot)))
+        previous = version.snapshot
+    return list(reversed(views))
+
+
+# --- Mina uppföljningar ----------------------------------------------------------------------
+
+
+@dataclass
+class FollowUps:
+    overdue_actions: list[PlanAction]
+    due_soon_actions: list[PlanAction]
+    upcoming_meetings: list[Meeting]
+    plans_due: list[Plan]
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.overdue_actions)
+            + len(self.due_soon_actions)
+            + len(self.upcoming_meetings)
+            + len(self.plans_due)
+        )
+
+    def participants(self) -> list:
+        people = {}
+        for action in [*self.overdue_actions, *self.due_soon_actions]:
+            people[action.plan.enrolment.participant_id] = action.plan.enrolment.participant
+        for meeting in self.upcoming_meetings:
+            people[meeting.enrolment.participant_id] = meeting.enrolment.participant
+        for plan in self.plans_due:
+            people[plan.enrolment.participant_id] = plan.enrolment.participant
+        return list(people.values())
+
+
+def followups(*, membership: Membership, today: date) -> FollowUps:
+    """What the staff member must follow up, in ongoing enrolments within their scope:
+
+    - open actions assigned to them, overdue (due before today) or due within 14 days;
+    - meetings from today and 30 days on where they attend or are the main contact;
+    - plans of people they are main contact for whose next follow-up date has passed without
+      a meeting on or after that date.
+    """
+    require_personal_data(membership)
+    ids = intervention_ids_in_scope(membership)
+    active = {"enrolment__intervention_id__in": ids, "enrolment__end_date__isnull": True}
+    actions = (
+        PlanAction.objects.filter(
+            responsible=membership,
+            status__in=PlanAction.OPEN,
+            due_date__isnull=False,
+            due_date__lte=today + timedelta(days=DUE_SOON_DAYS),
+            **{f"plan__{k}": v for k, v in active.items()},
+        )
+        .select_related("plan__enrolment__participant", "plan__enrolment__intervention", "goal")
+        .order_by("due_date", "id")
+    )
+    meetings = (
+        Meeting.objects.filter(
+            Q(attendees=membership) | Q(enrolment__main_contact=membership),
+            held_on__gte=today,
+            held_on__lte=today + timedelta(days=UPCOMING_MEETING_DAYS),
+            **active,
+        )
+        .select_related("enrolment__participant", "enrolment__intervention")
+        .distinct()
+        .order_by("held_on", "id")
+    )
+    met_since = Meeting.objects.filter(
+        enrolment=OuterRef("enrolment"),
+        held_on__gte=OuterRef("next_follow_up"),
+        held_on__lte=today,
+    )
+    plans = (
+        Plan.objects.filter(enrolment__main_contact=membership, next_follow_up__lt=today, **active)
+        .exclude(Exists(met_since))
+        .select_related("enrolment__participant", "enrolment__intervention")
+        .order_by(F("next_follow_up").asc(), "id")
+    )
+    actions = list(actions)
+    return FollowUps(
+        overdue_actions=[a for a in actions if a.due_date < today],
+        due_soon_actions=[a for a in actions if a.due_date >= today],
+        upcoming_meetings=list(meetings),
+        plans_due=list(plans),
+    )
