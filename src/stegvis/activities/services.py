@@ -83,7 +83,8 @@ _DETAIL_FIELDS = (
 )
 
 
-def _validate_details(details: ActivityDetails) -> None:
+def activity_details_validate(details: ActivityDetails) -> None:
+    """The rules for an activity's plan, for the form and the spreadsheet import alike."""
     errors = {}
     if not details.title.strip():
         errors["title"] = "Ange en rubrik."
@@ -106,7 +107,7 @@ def activity_create(
 ) -> Activity:
     """Plan a new activity with an association; its five NAD steps are created with it."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
-    _validate_details(details)
+    activity_details_validate(details)
     activity = Activity(
         association=association,
         hub=association.hub,
@@ -156,7 +157,7 @@ def activity_update(
 ) -> Activity:
     """Change the plan. An approved activity goes back to draft if a rule no longer holds."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
-    _validate_details(details)
+    activity_details_validate(details)
     taken = _active_places(activity).count()
     if details.capacity < taken:
         raise ValidationError(
@@ -286,6 +287,21 @@ def activity_approve(*, actor, membership, activity: Activity, on: date | None =
 # --- Sessions ---------------------------------------------------------------------------------
 
 
+def sessions_validate(
+    *, count: int, every_days: int, start_time: time | None, end_time: time | None
+) -> None:
+    """The rules for a series of sessions, for the form and the spreadsheet import alike."""
+    errors = {}
+    if count < 1 or count > 60:
+        errors["count"] = "Ange mellan 1 och 60 tillfällen."
+    if every_days < 1:
+        errors["every_days"] = "Intervallet måste vara minst en dag."
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = "Sluttiden måste vara efter starttiden."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def sessions_create(
     *,
@@ -300,12 +316,7 @@ def sessions_create(
 ) -> list[Session]:
     """One session, or a series (e.g. every week, ``count`` times)."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
-    if count < 1 or count > 60:
-        raise ValidationError({"count": "Ange mellan 1 och 60 tillfällen."})
-    if every_days < 1:
-        raise ValidationError({"every_days": "Intervallet måste vara minst en dag."})
-    if start_time and end_time and end_time <= start_time:
-        raise ValidationError({"end_time": "Sluttiden måste vara efter starttiden."})
+    sessions_validate(count=count, every_days=every_days, start_time=start_time, end_time=end_time)
     created = Session.objects.bulk_create(
         [
             Session(

@@ -12,7 +12,7 @@ Values must already be in database form: use :func:`date_adapter`, :func:`json_a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, models
 
@@ -40,9 +40,12 @@ def insert_many(
     rows: Iterable[Sequence],
     *,
     batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``, attribute names such as
-    ``federation_id``) into the model's table. Returns the number of rows inserted."""
+    ``federation_id``) into the model's table. Returns the number of rows inserted.
+
+    ``on_batch(count)`` is called after each batch with the number of rows it inserted."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     unknown = [c for c in columns if c not in fields]
     if unknown:
@@ -70,10 +73,14 @@ def insert_many(
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)
                 count += len(batch)
+                if on_batch is not None:
+                    on_batch(len(batch))
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+            if on_batch is not None:
+                on_batch(len(batch))
     return count
 
 

@@ -39,6 +39,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
     NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, "Administration"),
+    NavItem("Import", "imports:index", Perm.MANAGE_ACTIVITIES, "Administration"),
+    NavItem("Import", "imports:index", Perm.RECORD_ATTENDANCE, "Administration"),
     NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION, "Administration"),
     NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, "Administration"),
     NavItem(
@@ -70,7 +72,8 @@ def nav_for(request) -> list[dict]:
             if group is None:
                 group = groups[item.group] = {"label": item.group, "children": [], "active": False}
                 items.append(group)
-            group["children"].append(entry)
+            if not any(child["url"] == url for child in group["children"]):
+                group["children"].append(entry)
             group["active"] = group["active"] or entry["active"]
         elif not any(existing.get("url") == url for existing in items):
             items.append(entry)

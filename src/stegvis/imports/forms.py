@@ -25,4 +25,4 @@ class UploadForm(forms.Form):
 
 
 def kinds_for(membership) -> list:
-    return [k for k in KINDS.values() if membership.has_perm(k.perm)]
+    return [k for k in KINDS.values() if k.allowed(membership)]

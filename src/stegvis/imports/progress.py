@@ -8,6 +8,7 @@ every worker on the machine (see docs/scaling.md for a task queue across machine
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -28,9 +29,20 @@ def write(job_id: int, *, phase: str, done: int, total: int) -> None:
 
 def read(job_id: int) -> dict:
     try:
-        return json.loads(_path(job_id).read_text())
+        state = json.loads(_path(job_id).read_text())
     except (OSError, ValueError):
-        return {"phase": "", "done": 0, "total": 0}
+        state = {"phase": "", "done": 0, "total": 0}
+    total, done = state.get("total") or 0, state.get("done") or 0
+    state["percent"] = min(100, done * 100 // total) if total else 0
+    return state
+
+
+def age(job_id: int) -> float:
+    """Seconds since the progress last moved (0 when there is no file yet)."""
+    try:
+        return time.time() - _path(job_id).stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def clear(job_id: int) -> None:

@@ -1,10 +1,16 @@
-"""Read an uploaded CSV or XLSX file as CSV text, so every importer parses one format."""
+"""Read an uploaded CSV or XLSX file as CSV text, so every importer parses one format.
+
+Row numbers are the spreadsheet's: the header is row 1, and line *n* of the CSV text is row *n*
+of the sheet. An XLSX file keeps its empty rows as empty lines and line breaks inside a cell
+become spaces, so a message "Rad 7" points at row 7 in Excel too.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 
 class UnreadableFile(ValueError):
@@ -30,9 +36,14 @@ def _cell(value) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # One sheet row must stay one line of text.
+    return " ".join(str(value).split())
 
 
 def _xlsx_to_csv(data: bytes) -> str:
@@ -42,26 +53,124 @@ def _xlsx_to_csv(data: bytes) -> str:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken file
         raise UnreadableFile("Filen kan inte läsas som ett Excel-ark (.xlsx).") from exc
-    sheet = workbook.worksheets[0]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in sheet.iter_rows(values_only=True):
-        cells = [_cell(v) for v in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if cells:
-            writer.writerow(cells)
-    workbook.close()
+    try:
+        if not workbook.worksheets:
+            raise UnreadableFile("Excel-filen har inget kalkylblad.")
+        sheet = workbook.worksheets[0]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        blank = 0
+        width = 0  # the header's; shorter rows are padded so every row has all its cells
+        for row in sheet.iter_rows(min_row=1, values_only=True):
+            cells = [_cell(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if not cells:
+                blank += 1  # written only if a later row has values: trailing rows are dropped
+                continue
+            out.write("\n" * blank)
+            blank = 0
+            width = width or len(cells)
+            writer.writerow(cells + [""] * (width - len(cells)))
+    finally:
+        workbook.close()
     return out.getvalue()
 
 
-def preview_rows(text: str, limit: int = 20) -> list[list[str]]:
+def delimiter_of(header_line: str) -> str:
+    """Semicolon (Swedish Excel) or comma, whichever the header uses more."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def header_of(text: str) -> list[str]:
+    """The column names of row 1, stripped and in lower case ([] for an empty file)."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not first.strip():
+        return []
+    row = next(csv.reader([first], delimiter=delimiter_of(first)), [])
+    return [name.strip().lower() for name in row]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns an import kind reads: all must be known, the required ones present."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    # At least one of these (optional) columns must be present.
+    any_of: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+def check_header(text: str, columns: Columns) -> list[str]:
+    """Swedish messages for an empty file, missing, unknown or repeated columns."""
+    if not text.strip():
+        return ["Filen är tom."]
+    header = header_of(text)
+    if not header or not any(header):
+        return ["Rad 1: rubrikraden saknas; första raden ska ha kolumnnamnen."]
+    messages = []
+    missing = [name for name in columns.required if name not in header]
+    if missing:
+        messages.append(f"Rad 1: kolumn saknas: {', '.join(missing)}.")
+    if columns.any_of and not any(name in header for name in columns.any_of):
+        messages.append(f"Rad 1: kolumn saknas: ange {' eller '.join(columns.any_of)}.")
+    unknown = [name for name in header if name not in columns.all]
+    if unknown:
+        shown = ", ".join(f"'{name}'" if name else "(tom rubrik)" for name in unknown)
+        messages.append(
+            f"Rad 1: okänd kolumn {shown}. Tillåtna kolumner: {', '.join(columns.all)}."
+        )
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        messages.append(f"Rad 1: kolumnen {', '.join(repeated)} finns flera gånger.")
+    if not messages and not any(line.strip() for line in text.splitlines()[1:]):
+        messages.append("Filen har bara en rubrikrad och inga rader att importera.")
+    return messages
+
+
+def data_rows(text: str):
+    """(row number, {column: value}) for every non-blank row after the header.
+
+    A row with a different number of cells than the header is given as ``(row, None)``."""
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(first))
+    header = [name.strip().lower() for name in next(reader, [])]
+    width = len(header)
+    start = reader.line_num
+    for values in reader:
+        line, start = start + 1, reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        # Cells may be missing at the end of a row from Excel; more cells than columns is an
+        # error unless the extra ones are empty.
+        while len(values) > width and not values[-1].strip():
+            values.pop()
+        if len(values) > width:
+            yield line, None
+            continue
+        values = values + [""] * (width - len(values))
+        yield line, {name: values[i].strip() for i, name in enumerate(header)}
+
+
+def count_rows(text: str) -> int:
+    return max(0, sum(1 for line in text.splitlines() if line.strip()) - 1)
+
+
+def preview_rows(text: str, limit: int = 20) -> list[list[str]]:
+    """The header and the first rows, each data row led by its row number."""
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(first))
     rows = []
-    for row in reader:
-        rows.append(row)
+    start = 0
+    for values in reader:
+        line, start = start + 1, reader.line_num
+        if rows and not any(v.strip() for v in values):
+            continue
+        rows.append([str(line) if rows else "Rad", *values])
         if len(rows) > limit:
             break
     return rows

@@ -17,15 +17,19 @@ def _kind(request, key: str):
     kind = KINDS.get(key)
     if kind is None:
         raise Http404("Okänd importtyp.")
-    if not request.membership.has_perm(kind.perm):
+    if not kind.allowed(request.membership):
         raise PermissionDenied("Din roll får inte importera detta.")
     return kind
 
 
 def _own_job(request, pk: int) -> ImportJob:
+    """The user's own job; anyone else's (or another federation's) is answered 404."""
     job = get_object_or_404(ImportJob, pk=pk)
     if job.created_by_id != request.user.pk:
         raise Http404("Importen finns inte.")
+    kind = KINDS.get(job.kind)
+    if kind is None or not kind.allowed(request.membership):
+        raise PermissionDenied("Din roll får inte importera detta.")
     return job
 
 
@@ -47,9 +51,6 @@ def upload(request, kind: str):
         upload = form.cleaned_data["file"]
         try:
             text = to_csv_text(upload.name, upload.read())
-        except UnreadableFile as exc:
-            form.add_error("file", str(exc))
-        else:
             job = services.job_create(
                 actor=request.user,
                 membership=request.membership,
@@ -58,6 +59,12 @@ def upload(request, kind: str):
                 file_name=upload.name,
                 text=text,
             )
+        except UnreadableFile as exc:
+            form.add_error("file", str(exc))
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
             return redirect("imports:job", request.federation.slug, job.pk)
     return render(
         request, "imports/upload.html", {"kind": import_kind, "form": form, "options": options}
@@ -73,10 +80,13 @@ def job(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("imports:job", request.federation.slug, import_job.pk)
+    services.job_check_stale(import_job)
+    kind = KINDS.get(import_job.kind)
     context = {
         "job": import_job,
-        "kind": KINDS.get(import_job.kind),
+        "kind": kind,
         "progress": progress.read(import_job.pk),
+        "result_rows": kind.result_rows(import_job.result) if import_job.result else [],
     }
     if request.headers.get("HX-Request"):
         return render(request, "imports/_status.html", context)

@@ -24,6 +24,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -48,6 +49,7 @@ COLUMNS = (
 )
 REQUIRED = ("personnummer", "gender", "start_date")
 MAX_ERRORS = 50
+PROGRESS_EVERY = 5000  # rows between progress reports while parsing
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -159,12 +161,20 @@ def _keys_list(value: str, allowed: frozenset[str]) -> tuple[list[str], list[str
     return list(dict.fromkeys(items)), unknown
 
 
-def parse_enrolments(text: str, *, keys: ReferenceKeys, today: date) -> list[EnrolmentRow]:
-    """Read and validate every row; raise :class:`ImportFailed` listing what is wrong."""
+def parse_enrolments(
+    text: str,
+    *,
+    keys: ReferenceKeys,
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> list[EnrolmentRow]:
+    """Read and validate every row; raise :class:`ImportFailed` listing what is wrong.
+
+    ``progress(rows_read)`` is called now and then for long files."""
     errors = _Errors()
     rows: list[EnrolmentRow] = []
     try:
-        _parse_into(text, keys=keys, today=today, rows=rows, errors=errors)
+        _parse_into(text, keys=keys, today=today, rows=rows, errors=errors, progress=progress)
         if not errors:
             _check_duplicates_and_overlaps(rows, errors)
     except _TooMany:
@@ -174,7 +184,7 @@ def parse_enrolments(text: str, *, keys: ReferenceKeys, today: date) -> list[Enr
     return rows
 
 
-def _parse_into(text, *, keys, today, rows, errors) -> None:
+def _parse_into(text, *, keys, today, rows, errors, progress=None) -> None:
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         errors.add(1, "", "Filen är tom eller saknar rubrikrad.")
@@ -188,8 +198,10 @@ def _parse_into(text, *, keys, today, rows, errors) -> None:
     index = {name: header.index(name) for name in COLUMNS}
     width = len(header)
     exit_list = ", ".join(sorted(keys.exit_reason))
-    for values in reader:
+    for count, values in enumerate(reader, start=1):
         line = reader.line_num
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
         if not any(v.strip() for v in values):
             continue  # blank lines are no rows
         if len(values) != width:
@@ -342,13 +354,35 @@ def _participant_ids(digests: set[str], *, after_id: int = 0) -> dict[str, int]:
     }
 
 
+class _Progress:
+    """Turns inserted-row counts into ``progress(done)`` calls on the scale of the file."""
+
+    def __init__(self, callback, *, work: int, total: int):
+        self.callback, self.work, self.total, self.done = callback, max(work, 1), total, 0
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if self.callback is not None:
+            self.callback(min(self.total, self.done * self.total // self.work))
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback(self.total)
+
+
 @transaction.atomic
 def enrolments_import(
-    *, actor, intervention, rows: list[EnrolmentRow], today: date | None = None
+    *,
+    actor,
+    intervention,
+    rows: list[EnrolmentRow],
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Write parsed rows for one individual intervention, all or nothing, without duplicates.
 
     Raises :class:`ImportFailed` when a row overlaps an enrolment already in stegvis.
+    ``progress(done)`` is called as the inserts go, ``done`` rising to ``len(rows)``.
     """
     from stegvis.core.tenancy import require_federation
     from stegvis.participants.models import Consent, Enrolment, FollowUp, Participant
@@ -408,6 +442,10 @@ def enrolments_import(
     for row in new_rows:
         if row.digest not in participant_ids and row.digest not in fresh:
             fresh[row.digest] = row
+    # Progress over the three large inserts: new people, consents (at most one per person)
+    # and enrolments.
+    people = len({row.digest for row in new_rows})
+    report = _Progress(progress, work=len(fresh) + people + len(new_rows), total=len(rows))
     bulk.insert_many(
         Participant,
         (
@@ -437,6 +475,7 @@ def enrolments_import(
             )
             for row in fresh.values()
         ),
+        on_batch=report,
     )
     participant_ids.update(_participant_ids(set(fresh), after_id=last_id))
     result.created_participants = len(fresh)
@@ -470,6 +509,7 @@ def enrolments_import(
             )
             for pid, given_on in first_start.items()
         ),
+        on_batch=report,
     )
 
     result.created_enrolments = bulk.insert_many(
@@ -505,6 +545,7 @@ def enrolments_import(
             )
             for row in new_rows
         ),
+        on_batch=report,
     )
 
     # Follow-up tasks only where they still lie ahead: nobody follows up old history.
@@ -537,6 +578,7 @@ def enrolments_import(
         FollowUp, ("federation_id", "enrolment_id", "months", "due_on"), followups
     )
 
+    report.finish()
     audit.log(
         actor=actor,
         action=audit.Action.CREATE,
