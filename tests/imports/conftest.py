@@ -43,7 +43,7 @@ def upload(client):
 
 
 def job_of(federation, response) -> ImportJob:
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 302, _form_errors(response)
     pk = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
     with federation_scope(federation):
         return ImportJob.objects.get(pk=pk)
@@ -55,3 +55,9 @@ def commit(client, federation, job: ImportJob) -> ImportJob:
     with federation_scope(federation):
         job.refresh_from_db()
     return job
+
+
+def _form_errors(response) -> str:
+    import re
+
+    return " | ".join(re.findall(r'<p class="error"[^>]*>(.*?)<', response.content.decode()))

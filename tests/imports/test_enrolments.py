@@ -57,7 +57,7 @@ def test_valid_file_imports_with_the_right_counts(federation, intervention, as_a
     assert job.status == ImportJob.Status.DONE, job.errors
     assert job.result["created_enrolments"] == 3
     assert job.result["created_participants"] == 3
-    assert job.content == ""  # the file's personal data does not stay
+    assert (job.content, job.preview) == ("", [])  # the file's personal data does not stay
     assert counts(federation) == (3, 3, 3)
     page = as_admin.get(f"/f/alfa/import/jobb/{job.pk}/").content.decode()
     assert "Nya deltaganden" in page

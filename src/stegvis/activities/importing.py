@@ -190,13 +190,16 @@ def parse_activities(text: str, *, membership, progress=None) -> list[ActivityRo
                     errors.add(line, name, "Värde saknas.")
             association = None
             if get("association_orgnr"):
-                try:
-                    orgnr = normalise_orgnr(get("association_orgnr"))
-                except OrgNrError as exc:
-                    errors.add(line, "association_orgnr", str(exc))
-                else:
-                    association = associations.get(orgnr)
-                    if association is None:
+                # The register decides: an association is found by its stored number first, and
+                # only a number that matches none is checked for its form and check digit.
+                digits = re.sub(r"[\s-]", "", get("association_orgnr"))[-10:]
+                association = associations.get(f"{digits[:6]}-{digits[6:]}")
+                if association is None:
+                    try:
+                        orgnr = normalise_orgnr(get("association_orgnr"))
+                    except OrgNrError as exc:
+                        errors.add(line, "association_orgnr", str(exc))
+                    else:
                         errors.add(
                             line,
                             "association_orgnr",

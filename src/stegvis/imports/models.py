@@ -21,7 +21,8 @@ class ImportJob(TenantModel):
     kind = models.CharField("typ", max_length=30)
     options = models.JSONField(default=dict, blank=True)
     file_name = models.CharField("fil", max_length=200)
-    # The file as CSV text while the job runs; cleared when it ends (it holds personal data).
+    # The file as CSV text and its first rows while the job runs; both are cleared when it
+    # ends (they hold personal data).
     content = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
     total_rows = models.PositiveIntegerField(default=0)

@@ -86,7 +86,12 @@ def _forget_uncommitted() -> None:
     """Files hold personal data: drop those checked long ago and never imported."""
     ImportJob.objects.filter(
         status=ImportJob.Status.VALID, created_at__lt=timezone.now() - KEEP_UNCOMMITTED
-    ).update(status=ImportJob.Status.FAILED, content="", errors=["Filen importerades aldrig."])
+    ).update(
+        status=ImportJob.Status.FAILED,
+        content="",
+        preview=[],
+        errors=["Filen importerades aldrig och har tagits bort."],
+    )
 
 
 def _membership(membership_id: int):
@@ -100,6 +105,7 @@ def _fail(job: ImportJob, messages: list[str]) -> None:
     job.errors = messages[:MAX_SHOWN_ERRORS]
     job.result = {}
     job.content = ""
+    job.preview = []
     job.finished_at = timezone.now()
     job.save()
     progress.write(job.pk, phase=job.status, done=0, total=job.total_rows)
@@ -121,6 +127,7 @@ def _validate(job_id: int, membership_id: int) -> None:
             job.status = ImportJob.Status.INVALID
             job.errors = exc.messages[:MAX_SHOWN_ERRORS]
             job.content = ""
+            job.preview = []
             job.finished_at = timezone.now()
         except Exception:  # the job must end visibly whatever happened
             logger.exception("Import job %s could not be checked", job_id)
@@ -185,6 +192,7 @@ def _commit(job_id: int, membership_id: int) -> None:
                 job.result = result
                 job.errors = []
                 job.content = ""
+                job.preview = []
                 job.finished_at = timezone.now()
                 job.save()
                 audit.log(
@@ -210,6 +218,7 @@ def job_check_stale(job: ImportJob) -> ImportJob:
         updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
             status=ImportJob.Status.FAILED,
             content="",
+            preview=[],
             errors=[ABORTED],
             finished_at=timezone.now(),
         )

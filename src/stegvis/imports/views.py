@@ -45,8 +45,10 @@ def index(request):
 @federation_view()
 def upload(request, kind: str):
     import_kind = _kind(request, kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    options = import_kind.options_form(request.POST or None, membership=request.membership)
+    # Bound on every POST: a kind without options posts nothing but the file.
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = UploadForm(data, files)
+    options = import_kind.options_form(data, membership=request.membership)
     if request.method == "POST" and form.is_valid() and options.is_valid():
         upload = form.cleaned_data["file"]
         try:
