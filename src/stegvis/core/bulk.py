@@ -1,4 +1,4 @@
-"""Fast inserts for imports: one prepared INSERT run with ``executemany``.
+"""Fast inserts for imports: one prepared INSERT run with ``executemany`` (COPY on PostgreSQL).
 
 ``QuerySet.bulk_create`` builds model instances and prepares every field of every row through
 the SQL compiler; for files of 100 000 rows that costs several times the insert itself. Imports
@@ -65,22 +65,32 @@ def insert_many(
     placeholders = ", ".join(["%s"] * len(names))
     # Only identifiers from the model's metadata are formatted in; values are parameters.
     sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+    # SQLite runs ``executemany`` in C, fast. psycopg sends (and parses) one statement per row,
+    # so on PostgreSQL a batch is streamed with COPY instead.
+    use_copy = connection.vendor == "postgresql"
+
+    def send(cursor, batch: list[tuple]) -> None:
+        if use_copy:
+            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, batch)
+        if on_batch is not None:
+            on_batch(len(batch))
+
     count = 0
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
             batch.append(tuple(row) + constants)
             if len(batch) >= batch_size:
-                cursor.executemany(sql, batch)
+                send(cursor, batch)
                 count += len(batch)
-                if on_batch is not None:
-                    on_batch(len(batch))
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            send(cursor, batch)
             count += len(batch)
-            if on_batch is not None:
-                on_batch(len(batch))
     return count
 
 
