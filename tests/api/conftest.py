@@ -1,6 +1,7 @@
 import pytest
 
 from stegvis.core import services as core_services
+from stegvis.core.roles import Role
 from tests.participants.conftest import enrol, register, scope  # noqa: F401  (fixtures)
 
 
@@ -30,3 +31,26 @@ def api(client, token_for):
             )
 
     return Caller
+
+
+ROLES = [role.value for role in Role]
+
+
+@pytest.fixture
+def member(federation, intervention, make_member):
+    """``member(role)``: one member of the federation per role, assigned to INS-1 (staff
+    roles work in the intervention; for the others the assignment changes nothing)."""
+    made = {}
+
+    def get(role, **kwargs):
+        if role not in made:
+            made[role] = make_member(federation, role, interventions=[intervention], **kwargs)
+        return made[role]
+
+    return get
+
+
+@pytest.fixture
+def stranger(federation, other_intervention, make_member):
+    """A case worker of the same federation who works only in INS-2."""
+    return make_member(federation, Role.CASE_WORKER, "erik", interventions=[other_intervention])

@@ -73,6 +73,10 @@ api = NinjaAPI(
 )
 
 
+class NotFound(Exception):
+    """A 404 with its own Swedish message (``Http404`` always answers "Hittades inte.")."""
+
+
 def require(request, perm: str) -> None:
     if not request.membership.has_perm(perm):
         raise PermissionDenied("Din roll har inte behörighet till detta.")
@@ -87,6 +91,11 @@ def paginate(qs, limit: int, offset: int) -> tuple[list, int]:
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Hittades inte."}, status=404)
+
+
+@api.exception_handler(NotFound)
+def not_found_named(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Hittades inte."}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
