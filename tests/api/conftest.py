@@ -2,6 +2,13 @@ import pytest
 
 from stegvis.core import services as core_services
 from stegvis.core.roles import Role
+from tests.activities.conftest import (  # noqa: F401  (fixtures)
+    association,
+    coordinator,
+    hub,
+    make_activity,
+    working_group,
+)
 from tests.participants.conftest import enrol, register, scope  # noqa: F401  (fixtures)
 
 
@@ -53,4 +60,4 @@ def member(federation, intervention, make_member):
 @pytest.fixture
 def stranger(federation, other_intervention, make_member):
     """A case worker of the same federation who works only in INS-2."""
-    return make_member(federation, Role.CASE_WORKER, "erik", interventions=[other_intervention])
+    return make_member(federation, Role.CASE_WORKER, "sven", interventions=[other_intervention])
