@@ -61,3 +61,19 @@ def member(federation, intervention, make_member):
 def stranger(federation, other_intervention, make_member):
     """A case worker of the same federation who works only in INS-2."""
     return make_member(federation, Role.CASE_WORKER, "sven", interventions=[other_intervention])
+
+
+def personal(ok=200):
+    """Status per role for an endpoint on personal data: the admin and the case worker in the
+    intervention get ``ok``; every role without personal data gets 403."""
+    staff = (Role.FEDERATION_ADMIN, Role.CASE_WORKER)
+    return {role: ok if role in staff else 403 for role in ROLES}
+
+
+def call(caller, endpoint, ids):
+    """``endpoint`` is ``(method, path with {names}, body or a function of ids, statuses)``."""
+    method, path, body, _statuses = endpoint
+    path = path.format(**ids)
+    if method == "get":
+        return caller.get(path)
+    return caller.post(path, body(ids) if callable(body) else body)

@@ -11,6 +11,7 @@ from stegvis.activities.models import Attendance
 from stegvis.core.models import AuditEntry
 from stegvis.core.roles import Role
 from tests.api.conftest import ROLES
+from tests.api.conftest import call as call_endpoint
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -37,7 +38,7 @@ ENDPOINTS = {
     "record": (
         "post",
         "/sessions/{session}/attendance",
-        {"records": [{"place_id": "{place}", "present": True}]},
+        lambda ids: {"records": [{"place_id": ids["place"], "present": True}]},
         ATTENDANCE,
     ),
     "placements": ("get", "/placements", None, PLACEMENTS),
@@ -87,12 +88,7 @@ def world(scope, admin, intervention, association, make_activity, register, enro
 
 
 def call(caller, name, ids):
-    method, path, body, _statuses = ENDPOINTS[name]
-    path = path.format(**ids)
-    if body is None:
-        return getattr(caller, method)(path)
-    body = {"records": [{"place_id": ids["place"], "present": True}]}
-    return caller.post(path, body)
+    return call_endpoint(caller, ENDPOINTS[name], ids)
 
 
 @pytest.mark.parametrize("role", ROLES)

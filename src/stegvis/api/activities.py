@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema
 
 from stegvis.activities import rules, selectors, services
 from stegvis.activities.models import Activity, ActivityEnrolment, Category, Placement, Session
-from stegvis.api.base import ERRORS, MAX_OFFSET, NotFound, ObjectId, PathId, paginate
+from stegvis.api.base import ERRORS, MAX_OFFSET, NotFound, ObjectId, Page, PathId, paginate
 from stegvis.core.models import Hub
 from stegvis.core.roles import Perm
 
@@ -132,11 +132,6 @@ class SessionOut(Schema):
 class SessionList(Schema):
     items: list[SessionOut]
     count: int
-
-
-class Page(Schema):
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("/activities/{activity_id}/sessions", response={200: SessionList, **ERRORS})

@@ -28,6 +28,11 @@ ObjectId = Annotated[int, Field(ge=1, le=PK_MAX)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class TokenAuth(HttpBearer):
     """The middleware has already checked the token; this tells OpenAPI and refuses anonymous."""
 
@@ -83,9 +88,11 @@ def require(request, perm: str) -> None:
 
 
 def paginate(qs, limit: int, offset: int) -> tuple[list, int]:
+    """One page of a queryset (or of a list) and the total count."""
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    return list(qs[offset : offset + limit]), qs.count()
+    count = len(qs) if isinstance(qs, list) else qs.count()
+    return list(qs[offset : offset + limit]), count
 
 
 @api.exception_handler(Http404)
