@@ -53,6 +53,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def number(value: float, decimals: int = 0) -> str:
+    """Swedish thousands separator: 1 000 000."""
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0")
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

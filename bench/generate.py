@@ -84,10 +84,148 @@ class Generated:
     participants: int = 0
     enrolments: int = 0
     seconds: float = 0.0
+    hub: object = None
+    # (enrolment id, start, end) of a seeded 5 % sample, for ratings and activity places.
+    sample: list = field(default_factory=list)
+    extras: dict = field(default_factory=dict)
+
+
+def _step_ratings(out: Generated, rng: random.Random) -> None:
+    """Staff ratings on every dimension at the start and, for ended enrolments, at exit."""
+    from stegvis.assessments.models import StepRating
+    from stegvis.assessments.services import ensure_dimensions
+    from stegvis.core import bulk
+
+    dimensions = [d.pk for d in ensure_dimensions()]
+    db_date, now = bulk.date_adapter(), bulk.db_datetime(_now())
+    rows = []
+    for enrolment_id, start, end in out.sample:
+        first = {d: rng.randint(1, 3) for d in dimensions}
+        for d in dimensions:
+            rows.append(
+                (out.federation.pk, enrolment_id, d, db_date(start), "staff", first[d], now)
+            )
+            if end:
+                later = min(5, first[d] + rng.choice((0, 1, 1, 2)))
+                rows.append((out.federation.pk, enrolment_id, d, db_date(end), "staff", later, now))
+    out.extras["step_ratings"] = bulk.insert_many(
+        StepRating,
+        (
+            "federation_id",
+            "enrolment_id",
+            "dimension_id",
+            "rated_on",
+            "rater",
+            "score",
+            "created_at",
+        ),
+        rows,
+    )
+
+
+def _activities(out: Generated, rng: random.Random) -> None:
+    """Associations with approved activities (one per 500 enrolments), eight weekly sessions
+    each, places for sampled enrolments and attendance at every session."""
+    from stegvis.activities.models import Activity, ActivityEnrolment, Attendance, Session
+    from stegvis.core import bulk
+    from stegvis.core.models import Association
+    from stegvis.core.validators import luhn_check_digit
+
+    fed, db_date, now = out.federation.pk, bulk.date_adapter(), bulk.db_datetime(_now())
+    associations = []
+    for i in range(12):
+        nine = f"80{i:04d}123"[:9]
+        associations.append(
+            Association.objects.create(
+                name=f"Förening {i + 1}",
+                organisation_number=f"{nine[:6]}-{nine[6:]}{luhn_check_digit(nine)}",
+                hub=out.hub,
+                municipality=rng.choice(MUNICIPALITIES),
+            )
+        )
+    count = max(5, out.enrolments // 500)
+    first_activity = _next_id(Activity)
+    bulk.insert_many(
+        Activity,
+        (
+            "id",
+            "federation_id",
+            "association_id",
+            "hub_id",
+            "title",
+            "category",
+            "capacity",
+            "leader_count",
+            "status",
+            "municipality",
+            "serves_language",
+            "created_at",
+        ),
+        (
+            (
+                first_activity + a,
+                fed,
+                rng.choice(associations).pk,
+                out.hub.pk,
+                f"Aktivitet {a + 1}",
+                "language",
+                12,
+                2,
+                "approved",
+                rng.choice(MUNICIPALITIES),
+                True,
+                now,
+            )
+            for a in range(count)
+        ),
+    )
+    first_session, first_place = _next_id(Session), _next_id(ActivityEnrolment)
+    sessions, places, attendance = [], [], []
+    sample = out.sample
+    for a in range(count):
+        activity = first_activity + a
+        day = date(2024, 1, 8) + timedelta(days=rng.randrange(900))
+        ids = []
+        for week in range(8):
+            ids.append(first_session + len(sessions))
+            sessions.append((ids[-1], fed, activity, db_date(day + timedelta(weeks=week))))
+        for enrolment_id, start, _end in rng.sample(sample, min(10, len(sample))):
+            place = first_place + len(places)
+            places.append((place, fed, activity, enrolment_id, "active", db_date(start), now))
+            attendance.extend((fed, session, place, rng.random() < 0.8, now) for session in ids)
+    bulk.insert_many(Session, ("id", "federation_id", "activity_id", "date"), sessions)
+    bulk.insert_many(
+        ActivityEnrolment,
+        (
+            "id",
+            "federation_id",
+            "activity_id",
+            "enrolment_id",
+            "status",
+            "start_date",
+            "created_at",
+        ),
+        places,
+    )
+    bulk.insert_many(
+        Attendance,
+        ("federation_id", "session_id", "place_id", "present", "recorded_at"),
+        attendance,
+    )
+    _reset_sequences([Activity, Session, ActivityEnrolment])
+    out.extras.update(
+        activities=count, sessions=len(sessions), places=len(places), attendance=len(attendance)
+    )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 # Functions (generated, rng) -> None, called after participants and enrolments exist.
-EXTRA_GENERATORS: list[Callable] = []
+EXTRA_GENERATORS: list[Callable] = [_step_ratings, _activities]
 
 
 def _weighted(rng: random.Random, weighted):
@@ -119,6 +257,7 @@ def generate(
     with federation_scope(federation), transaction.atomic():
         af = Authority.objects.create(kind="af", name="Arbetsförmedlingen")
         hub = Hub.objects.create(slug="syd", name="Syd", municipalities=MUNICIPALITIES)
+        out.hub = hub
         out.interventions = [
             Intervention.objects.create(
                 code=f"B-{i:03d}",
@@ -204,6 +343,8 @@ def generate(
                 reason = _weighted(rng, EXIT_REASONS)
                 af_after = rng.choice(AF_CODES)
                 income_after = f'["{rng.choice(INCOME)}"]'
+            if rng.random() < 0.05:
+                out.sample.append((next_eid + i, start, end))
             enrolment_rows.append(
                 (
                     next_eid + i,
@@ -363,8 +504,9 @@ def main() -> None:
 
     django.setup()
     result = generate(slug=args.federation, enrolments=args.enrolments, seed=args.seed)
+    extras = ", ".join(f"{v} {k}" for k, v in result.extras.items())
     print(
-        f"{result.participants} deltagare, {result.enrolments} deltaganden på "
+        f"{result.participants} deltagare, {result.enrolments} deltaganden, {extras} på "
         f"{result.seconds:.1f} s"
     )
 

@@ -1,6 +1,6 @@
 """``make bench``: runs the benchmarks against DATABASE_URL and updates bench/README.md.
 
-python -m bench.run [--only NAME ...] [--participants N]
+python -m bench.run [--only NAME ...] [--participants N] [--enrolments N] [--import-rows N]
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import time
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", default=None)
-    parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--participants", type=int, default=100_000, help="pages")
+    parser.add_argument("--enrolments", type=int, default=1_000_000, help="report")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="import")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stegvis.settings")
     os.environ.setdefault("STEGVIS_HTTPS", "0")
@@ -24,16 +26,24 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from bench import bench_pages
+    from django.db import connection
+
+    from bench import bench_import, bench_matching, bench_pages, bench_report
     from bench.common import update_readme
 
-    benchmarks = {"pages": lambda: bench_pages.run(participants=args.participants)}
+    benchmarks = {
+        "report": lambda: bench_report.run(enrolments=args.enrolments),
+        "import": lambda: bench_import.run(rows=args.import_rows),
+        "pages": lambda: bench_pages.run(participants=args.participants),
+    }
+    if connection.vendor == "sqlite":  # no database involved: measured once
+        benchmarks["matching"] = bench_matching.run
     for name, run in benchmarks.items():
         if args.only and name not in args.only:
             continue
         started = time.perf_counter()
         result = run()
-        print(f"== {name} ({time.perf_counter() - started:.0f} s)")
+        print(f"== {name} på {connection.vendor} ({time.perf_counter() - started:.0f} s)")
         print(json.dumps(result["measures"], ensure_ascii=False, indent=1))
     update_readme()
 

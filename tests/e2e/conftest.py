@@ -6,6 +6,7 @@ No browser download: Playwright's own browsers are never installed; ``/usr/bin/c
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,14 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state("domcontentloaded")
+
+
+def go_to(page, label: str) -> None:
+    """Follow a link of the main menu, opening its drop-down group first when it has one."""
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    link = menu.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        # Links in a closed group are hidden, so they are found by their text, not their role.
+        inner = page.locator("a", has_text=re.compile(f"^{re.escape(label)}$"))
+        menu.locator("details", has=inner).locator("summary").click()
+    link.click()

@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import go_to, log_in
 
 
 def test_coordinator_activity_fails_approval_then_is_fixed_and_approved(page, demo, screenshot):
     log_in(page, "samordnare", demo["password"])
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Aktiviteter").click()
+    go_to(page, "Aktiviteter")
     page.get_by_role("link", name="Ny aktivitet").first.click()
     page.get_by_label("Förening").select_option(label="Språkcaféet Kristianstad")
     page.get_by_label("Rubrik").fill("Fikasamtal på torget")
@@ -87,9 +87,7 @@ def test_leader_records_attendance_on_a_phone(phone_page, demo, screenshot):
 
 def test_payout_report_is_produced(page, demo, screenshot, tmp_path):
     log_in(page, "insatsledare", demo["password"])
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Ersättningar"
-    ).click()
+    go_to(page, "Ersättningar")
     expect(page.get_by_role("heading", name="Ersättningar")).to_be_visible()
     page.get_by_label("Status").select_option("approved")
     page.get_by_role("button", name="Filtrera").click()
@@ -107,7 +105,7 @@ def test_payout_report_is_produced(page, demo, screenshot, tmp_path):
 
 def test_case_worker_runs_matching_and_accepts_a_proposal(page, demo, screenshot):
     log_in(page, "handlaggare", demo["password"])
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Matchning").click()
+    go_to(page, "Matchning")
     page.get_by_label("Knutpunkt").select_option(label="Nordöst")
     page.get_by_role("button", name="Ta fram förslag").click()
     first = page.locator(".proposal").first

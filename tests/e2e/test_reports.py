@@ -5,13 +5,13 @@ import io
 import openpyxl
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import go_to, log_in
 
 
 def test_admin_filters_a_report_and_downloads_xlsx(page, demo, screenshot):
     log_in(page, "admin", demo["password"])
     page.get_by_role("link", name="NAD Skåne – demoförbund").first.click()
-    page.get_by_role("link", name="Rapporter", exact=True).click()
+    go_to(page, "Rapporter")
     expect(page.get_by_role("heading", name="Rapporter", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Resultatmål")).to_be_visible()
     screenshot(page, "reports-1-index")

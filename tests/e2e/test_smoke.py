@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stegvis.core.demo import USERS
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import go_to, log_in
 
 
 @pytest.mark.parametrize("username", [u[0] for u in USERS])
@@ -40,7 +40,7 @@ def test_admin_switches_federation_and_opens_audit_log(page, demo, screenshot):
 
 def test_directory_search_narrows_the_list(page, demo):
     log_in(page, "handlaggare", demo["password"])
-    page.get_by_role("link", name="Vem gör vad").click()
+    go_to(page, "Vem gör vad")
     page.get_by_label("Sök namn, roll eller organisation").fill("Försäkringskassan")
     expect(page.locator("#directory-rows tr")).to_have_count(1)
     assert "Karin Holm" in page.locator("#directory-rows").inner_text()

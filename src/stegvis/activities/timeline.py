@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from stegvis.activities.models import ActivityEnrolment, PlacementBooking
-from stegvis.participants.access import intervention_ids_in_scope
-from stegvis.participants.selectors import TIMELINE_PROVIDERS, TimelineEvent
+from stegvis.participants.selectors import TIMELINE_PROVIDERS, TimelineEvent, enrolments_of
 
 
 def _activity_events(participant, membership):
-    ids = intervention_ids_in_scope(membership)
-    for place in ActivityEnrolment.objects.filter(
-        enrolment__participant=participant, enrolment__intervention_id__in=ids
-    ).select_related("activity__association"):
+    # The person's enrolments in scope (already read for the page), not a join per table.
+    ids = [e.pk for e in enrolments_of(participant, membership)]
+    for place in ActivityEnrolment.objects.filter(enrolment_id__in=ids).select_related(
+        "activity__association"
+    ):
         yield TimelineEvent(
             place.start_date,
             "Plats i aktivitet",
@@ -23,8 +23,7 @@ def _activity_events(participant, membership):
                 place.end_date, "Slutade i aktivitet", place.activity.title, "activity"
             )
     for booking in PlacementBooking.objects.filter(
-        enrolment__participant=participant,
-        enrolment__intervention_id__in=ids,
+        enrolment_id__in=ids,
         cancelled_on__isnull=True,
     ).select_related("placement"):
         yield TimelineEvent(

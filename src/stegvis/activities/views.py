@@ -18,17 +18,10 @@ from stegvis.activities.models import (
 )
 from stegvis.core import audit
 from stegvis.core.access import federation_view
+from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
 from stegvis.participants.models import Enrolment
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _flash(request, exc: ValidationError) -> None:
@@ -115,7 +108,7 @@ def activity_new(request):
                         end_time=s["end_time"],
                     )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Aktiviteten är skapad som utkast.")
                 return redirect("activities:detail", request.federation.slug, activity.pk)
@@ -145,7 +138,7 @@ def activity_edit(request, pk: int):
                 leaders=list(form.cleaned_data["leaders"]),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Ändringarna är sparade.")
             return redirect("activities:detail", request.federation.slug, activity.pk)
@@ -672,7 +665,7 @@ def placement_list(request):
                 actor=request.user, membership=membership, **fields
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Platsen är upplagd på den gemensamma listan.")
             return redirect("activities:placement_detail", request.federation.slug, placement.pk)
@@ -717,7 +710,7 @@ def placement_detail(request, pk: int):
                     end_date=data["end_date"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Platsen är bokad.")
                 return redirect(

@@ -8,7 +8,6 @@ from stegvis.assessments.models import Assessment, StepRating
 from stegvis.core import reference
 from stegvis.participants import extract, hooks
 from stegvis.participants import selectors as participant_selectors
-from stegvis.participants.access import intervention_ids_in_scope
 
 
 def participant_section(participant, membership) -> dict | None:
@@ -42,11 +41,12 @@ def participant_section(participant, membership) -> dict | None:
 
 
 def timeline_events(participant, membership):
-    ids = intervention_ids_in_scope(membership)
+    # The person's enrolments in scope (already read for the page), not a join per table.
+    ids = [e.pk for e in participant_selectors.enrolments_of(participant, membership)]
     events = []
-    assessments = Assessment.objects.filter(
-        enrolment__participant=participant, enrolment__intervention_id__in=ids
-    ).select_related("enrolment__intervention")
+    assessments = Assessment.objects.filter(enrolment_id__in=ids).select_related(
+        "enrolment__intervention"
+    )
     for a in assessments:
         events.append(
             participant_selectors.TimelineEvent(
@@ -58,9 +58,7 @@ def timeline_events(participant, membership):
         )
     occasions: dict = {}
     ratings = (
-        StepRating.objects.filter(
-            enrolment__participant=participant, enrolment__intervention_id__in=ids
-        )
+        StepRating.objects.filter(enrolment_id__in=ids)
         .select_related("dimension")
         .order_by("dimension__position")
     )

@@ -10,20 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from stegvis.assessments import forms, risk, selectors, services
 from stegvis.assessments.models import Assessment, InterestOption, ProgressDimension
 from stegvis.core.access import federation_view
+from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.interventions.models import Intervention
 from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.access import interventions_in_scope, require_personal_data
 
 EXTRA_ROWS = 2
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _rows(formset) -> list[dict]:
@@ -141,7 +134,7 @@ def assessment_new(request, enrolment_pk: int):
                 ),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Kartläggningen är sparad (version {assessment.version}).")
             return redirect("assessments:index", request.federation.slug, enrolment.pk)
@@ -169,7 +162,7 @@ def progress(request, enrolment_pk: int):
                 scores=form.scores(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Skattningen är sparad.")
             return redirect("assessments:progress", request.federation.slug, enrolment.pk)
@@ -325,7 +318,7 @@ def dimensions(request):
                         active=form.cleaned_data["active"],
                     )
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     messages.success(request, f"{d.label} är sparat.")
                     return redirect("assessments:dimensions", request.federation.slug)
@@ -363,7 +356,7 @@ def interests(request):
                 active=form.cleaned_data["active"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Intresset är sparat.")
             return redirect("assessments:interests", request.federation.slug)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from stegvis.core.models import AuditEntry
 
@@ -47,3 +48,13 @@ class AuditFilterForm(forms.Form):
 
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Sök namn, roll eller organisation", required=False, max_length=100)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at the named field when the form has it,
+    otherwise at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

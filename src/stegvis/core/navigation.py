@@ -17,36 +17,41 @@ class NavItem:
     group: str | None = None  # shown in a drop-down menu of that name
 
 
+# Drop-down groups, in the order they first appear.
+WORKLISTS = "Arbetslistor"
+ACTIVITIES = "Aktiviteter"
+RESULTS = "Resultat"
+FEDERATION = "Förbundet"
+ADMIN = "Administration"
+
 NAV_ITEMS: list[NavItem] = [
     NavItem("Översikt", "core:dashboard"),
     NavItem("Mina deltagare", "participants:caseload", Perm.VIEW_SCOPED_PERSONAL_DATA),
     NavItem("Deltagare", "participants:caseload", Perm.VIEW_ALL_PERSONAL_DATA),
     NavItem("Ny deltagare", "participants:register", Perm.REGISTER_PARTICIPANTS),
-    NavItem("Väntelista", "participants:waitlist_index", Perm.REGISTER_PARTICIPANTS),
-    NavItem("Extra stöd", "assessments:priority_list", Perm.VIEW_SCOPED_PERSONAL_DATA),
-    NavItem("Extra stöd", "assessments:priority_list", Perm.VIEW_ALL_PERSONAL_DATA),
-    NavItem("Uppföljningar", "plans:followups", Perm.VIEW_SCOPED_PERSONAL_DATA),
+    NavItem("Väntelista", "participants:waitlist_index", Perm.REGISTER_PARTICIPANTS, WORKLISTS),
+    NavItem("Extra stöd", "assessments:priority_list", Perm.VIEW_SCOPED_PERSONAL_DATA, WORKLISTS),
+    NavItem("Extra stöd", "assessments:priority_list", Perm.VIEW_ALL_PERSONAL_DATA, WORKLISTS),
+    NavItem("Planuppföljningar", "plans:followups", Perm.VIEW_SCOPED_PERSONAL_DATA, WORKLISTS),
+    NavItem("Efter avslut", "participants:followups", Perm.REGISTER_PARTICIPANTS, WORKLISTS),
     NavItem("Närvaro", "activities:attendance_home", Perm.RECORD_ATTENDANCE),
-    NavItem("Aktiviteter", "activities:list", Perm.VIEW_ACTIVITIES),
-    NavItem("Matchning", "matching:run", Perm.RUN_MATCHING),
-    NavItem("Platser", "activities:placements", Perm.VIEW_ACTIVITIES),
-    NavItem("Ersättningar", "activities:compensations", Perm.MANAGE_ACTIVITIES),
-    NavItem("Ersättningar", "activities:compensations", Perm.APPROVE_COMPENSATION),
-    NavItem("Stegförflyttning", "assessments:distance", Perm.VIEW_AGGREGATES),
-    NavItem("Efter avslut", "participants:followups", Perm.REGISTER_PARTICIPANTS),
-    NavItem("Insatser", "interventions:list", Perm.VIEW_AGGREGATES),
-    NavItem("Rapporter", "reports:index", Perm.VIEW_AGGREGATES),
-    NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY),
-    NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY),
-    NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, "Administration"),
-    NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION, "Administration"),
-    NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, "Administration"),
-    NavItem(
-        "Kartläggning och plan", "assessments:settings", Perm.MANAGE_FEDERATION, "Administration"
-    ),
-    NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG, "Administration"),
-    NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES, "Administration"),
-    NavItem("Export", "core:export", Perm.EXPORT_ALL_DATA, "Administration"),
+    NavItem("Aktiviteter", "activities:list", Perm.VIEW_ACTIVITIES, ACTIVITIES),
+    NavItem("Matchning", "matching:run", Perm.RUN_MATCHING, ACTIVITIES),
+    NavItem("Praktik och arbetsträning", "activities:placements", Perm.VIEW_ACTIVITIES, ACTIVITIES),
+    NavItem("Ersättningar", "activities:compensations", Perm.MANAGE_ACTIVITIES, ACTIVITIES),
+    NavItem("Ersättningar", "activities:compensations", Perm.APPROVE_COMPENSATION, ACTIVITIES),
+    NavItem("Insatser", "interventions:list", Perm.VIEW_AGGREGATES, RESULTS),
+    NavItem("Rapporter", "reports:index", Perm.VIEW_AGGREGATES, RESULTS),
+    NavItem("Stegförflyttning", "assessments:distance", Perm.VIEW_AGGREGATES, RESULTS),
+    NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY, FEDERATION),
+    NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY, FEDERATION),
+    NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, ADMIN),
+    NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION, ADMIN),
+    NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, ADMIN),
+    NavItem("Kartläggning och plan", "assessments:settings", Perm.MANAGE_FEDERATION, ADMIN),
+    NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG, ADMIN),
+    NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES, ADMIN),
+    NavItem("Export", "core:export", Perm.EXPORT_ALL_DATA, ADMIN),
 ]
 
 
@@ -70,8 +75,13 @@ def nav_for(request) -> list[dict]:
             if group is None:
                 group = groups[item.group] = {"label": item.group, "children": [], "active": False}
                 items.append(group)
-            group["children"].append(entry)
+            if not any(child["url"] == url for child in group["children"]):
+                group["children"].append(entry)
             group["active"] = group["active"] or entry["active"]
         elif not any(existing.get("url") == url for existing in items):
             items.append(entry)
-    return items
+    # A group with a single entry is just that entry.
+    return [
+        item["children"][0] if "children" in item and len(item["children"]) == 1 else item
+        for item in items
+    ]

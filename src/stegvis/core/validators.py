@@ -7,17 +7,18 @@ import re
 _ORGNR_RE = re.compile(r"^(16)?(\d{6})-?(\d{4})$")
 
 
+# The Luhn sum of a doubled digit: 2·d, minus 9 when that has two digits.
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn_checksum_ok(digits: str) -> bool:
-    """The Luhn (mod 10) check used by personnummer and organisationsnummer."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    """The Luhn (mod 10) check used by personnummer and organisationsnummer.
+
+    Every second digit from the right is doubled. Raises ``ValueError`` for non-digits.
+    """
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(_DOUBLED[int(char)] for char in digits[-2::-2])
+    return (kept + doubled) % 10 == 0
 
 
 def luhn_check_digit(first_nine: str) -> int:

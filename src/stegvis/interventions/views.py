@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from stegvis.core.access import federation_view
+from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.interventions import forms, services
 from stegvis.interventions.models import (
@@ -21,14 +22,6 @@ from stegvis.interventions.models import (
 from stegvis.reports import access
 from stegvis.reports.definitions import goal_statuses
 from stegvis.reports.filters import ReportFilters, excluded_exit_reasons
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @federation_view(Perm.VIEW_AGGREGATES)
@@ -145,7 +138,7 @@ def intervention_detail(request, code: str):
             else:
                 services.structural_activity_create(intervention=intervention, **common, **data)
         except ValidationError as exc:
-            _apply_errors(bound[action], exc)
+            apply_errors(bound[action], exc)
         else:
             messages.success(request, "Sparat.")
             return redirect("interventions:detail", request.federation.slug, intervention.code)

@@ -10,20 +10,13 @@ from django.views.decorators.http import require_POST
 
 from stegvis.core import audit
 from stegvis.core.access import federation_view
+from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.participants import forms, selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
 from stegvis.participants.eligibility import describe_rule
 from stegvis.participants.extract import build_extract, extract_pdf
 from stegvis.participants.models import Consent, Referral
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _individual_interventions(membership):
@@ -107,7 +100,7 @@ def register(request):
                 consent=consent,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if not created:
                 messages.info(
@@ -149,7 +142,7 @@ def referral_new(request, pk: int, intervention_pk: int):
                 notes=data["notes"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("participants:referral_detail", request.federation.slug, referral.pk)
     rules = [describe_rule(r) for r in intervention.eligibility_rules]
@@ -225,7 +218,7 @@ def referral_detail(request, pk: int):
                     "participants:detail", request.federation.slug, referral.participant_id
                 )
         except ValidationError as exc:
-            _apply_errors(accept_form if decision == "accept" else decline_form, exc)
+            apply_errors(accept_form if decision == "accept" else decline_form, exc)
     return render(
         request,
         "participants/referral_detail.html",
@@ -350,7 +343,7 @@ def hand_over(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Huvudkontakten är bytt.")
             return redirect(
@@ -380,7 +373,7 @@ def exit_enrolment(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             count = enrolment.followups.count()
             messages.success(
@@ -498,7 +491,7 @@ def followup(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Uppföljningen efter {item.months} månader är registrerad.")
             return redirect("participants:exit", request.federation.slug, enrolment.pk)

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from stegvis.participants import extract, hooks
 from stegvis.participants import selectors as participant_selectors
-from stegvis.participants.access import intervention_ids_in_scope
 from stegvis.plans import selectors, services
 from stegvis.plans.models import Meeting, Plan, PlanAction, PlanGoal, PlanVersion
 
@@ -52,22 +51,19 @@ def participant_section(participant, membership) -> dict | None:
 def timeline_events(participant, membership):
     """Plan versions and meetings. A plan change made at a meeting is part of the meeting's
     event rather than an event of its own, so the timeline is not doubled up."""
-    ids = intervention_ids_in_scope(membership)
+    # The person's enrolments in scope (already read for the page), not a join per table.
+    ids = [e.pk for e in participant_selectors.enrolments_of(participant, membership)]
     events = []
-    meetings = list(
-        Meeting.objects.filter(
-            enrolment__participant=participant, enrolment__intervention_id__in=ids
-        )
-    )
+    meetings = list(Meeting.objects.filter(enrolment_id__in=ids))
     meeting_days = {(m.enrolment_id, m.held_on) for m in meetings}
     for m in meetings:
         text = m.decisions[:140] if m.decisions else ""
         events.append(
             participant_selectors.TimelineEvent(m.held_on, m.get_kind_display(), text, "meeting")
         )
-    versions = PlanVersion.objects.filter(
-        plan__enrolment__participant=participant, plan__enrolment__intervention_id__in=ids
-    ).select_related("created_by", "plan")
+    versions = PlanVersion.objects.filter(plan__enrolment_id__in=ids).select_related(
+        "created_by", "plan"
+    )
     for v in versions:
         day = timezone.localtime(v.created_at).date()
         if v.number > 1 and (v.plan.enrolment_id, day) in meeting_days:

@@ -9,19 +9,12 @@ from django.views.decorators.http import require_POST
 
 from stegvis.core import audit
 from stegvis.core.access import federation_view
+from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.participants import selectors as participant_selectors
 from stegvis.plans import defaults, forms, selectors, services
 from stegvis.plans.models import PlanAction, PlanGoal, PlanTemplate
 from stegvis.plans.pdf import plan_pdf
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _to_plan(request, plan):
@@ -76,7 +69,7 @@ def plan_new(request, enrolment_pk: int):
                 participant_goals=data["participant_goals"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Planen är skapad.")
             return _to_plan(request, created)
@@ -102,7 +95,7 @@ def plan_edit(request, pk: int):
                 actor=request.user, membership=membership, plan=current, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Planen är sparad.")
             return _to_plan(request, current)
@@ -144,7 +137,7 @@ def goal_form(request, pk: int, goal_pk: int | None = None):
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Målet är sparat.")
                 return _to_plan(request, current)
@@ -200,7 +193,7 @@ def action_form(request, pk: int, action_pk: int | None = None):
                     data=services.ActionData(**form.cleaned_data),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Åtgärden är sparad.")
                 return _to_plan(request, current)
@@ -320,7 +313,7 @@ def _meeting_page(request, enrolment, meeting=None):
                 ),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Mötet är sparat.")
             if selectors.plan_of(enrolment) is not None:
@@ -401,7 +394,7 @@ def template_form(request, pk: int | None = None):
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 form.add_error("goals_text", exc.messages)
         else:
