@@ -95,14 +95,20 @@ def test_small_cells_hidden_for_roles_without_exact_counts(api, data, member):
     assert "<5" in [v for row in body["rows"] for v in row["values"]]
 
 
-def test_lead_sees_exact_counts_only_on_own_interventions(
+def test_lead_sees_exact_counts_also_on_interventions_not_assigned(
     api, data, federation, other_intervention, make_member
 ):
     elsewhere = make_member(federation, Role.INTERVENTION_LEAD, "lisa", [other_intervention])
     body = api(elsewhere).get("/reports/age-gender", intervention="INS-1").json()
-    assert body == command_json("age-gender", "--intervention", "INS-1", "--external")
+    assert body == command_json("age-gender", "--intervention", "INS-1")
     all_interventions = api(elsewhere).get("/reports/age-gender").json()
-    assert all_interventions == command_json("age-gender", "--external")
+    assert all_interventions == command_json("age-gender")
+
+
+def test_evaluator_gets_small_cells_hidden(api, data, federation, make_member):
+    evaluator = make_member(federation, Role.EVALUATOR, "eva")
+    body = api(evaluator).get("/reports/age-gender", intervention="INS-1").json()
+    assert body == command_json("age-gender", "--intervention", "INS-1", "--external")
 
 
 def test_anyone_may_ask_for_the_external_version(api, data, admin):
