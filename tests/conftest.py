@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from stegvis.core import services
 from stegvis.core.roles import Role
@@ -10,6 +11,11 @@ from stegvis.core.tenancy import federation_scope
 from stegvis.interventions.models import Intervention
 
 PASSWORD = "ett-langt-testlosenord-7"
+
+# Property tests check behaviour, never speed: no per-example deadline (a loaded CI machine
+# would otherwise fail them at random).
+hypothesis_settings.register_profile("stegvis", deadline=None)
+hypothesis_settings.load_profile("stegvis")
 
 
 @pytest.fixture(autouse=True)

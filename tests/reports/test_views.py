@@ -64,8 +64,20 @@ def test_external_checkbox_hides_small_cells_for_the_admin_too(client, data, adm
     assert "visas som &lt;5" in response.content.decode()
 
 
-def test_lead_gets_exact_counts_for_own_intervention_only(client, data, lead):
+def test_lead_gets_exact_counts_for_every_intervention(client, data, lead):
+    # Intervention leads report on the federation's interventions to the board: exact counts,
+    # also for interventions they are not assigned to and for all interventions together.
     client.force_login(lead.user)
+    own = client.get(url("alfa", f"age-gender/?intervention=INS-1&{PERIOD}"))
+    assert own.context["report"].table.total.values == [6, 2, 0, 8]
+    other = client.get(url("alfa", f"age-gender/?intervention=INS-2&{PERIOD}"))
+    assert other.context["report"].table.total.values == [1, 0, 0, 1]
+    everything = client.get(url("alfa", f"age-gender/?{PERIOD}"))
+    assert not everything.context["report"].is_suppressed
+
+
+def test_case_worker_gets_exact_counts_for_own_intervention_only(client, data, case_worker):
+    client.force_login(case_worker.user)
     own = client.get(url("alfa", f"age-gender/?intervention=INS-1&{PERIOD}"))
     assert own.context["report"].table.total.values == [6, 2, 0, 8]
     other = client.get(url("alfa", f"age-gender/?intervention=INS-2&{PERIOD}"))

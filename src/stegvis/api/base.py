@@ -28,6 +28,11 @@ ObjectId = Annotated[int, Field(ge=1, le=PK_MAX)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class TokenAuth(HttpBearer):
     """The middleware has already checked the token; this tells OpenAPI and refuses anonymous."""
 
@@ -73,20 +78,31 @@ api = NinjaAPI(
 )
 
 
+class NotFound(Exception):
+    """A 404 with its own Swedish message (``Http404`` always answers "Hittades inte.")."""
+
+
 def require(request, perm: str) -> None:
     if not request.membership.has_perm(perm):
         raise PermissionDenied("Din roll har inte behörighet till detta.")
 
 
 def paginate(qs, limit: int, offset: int) -> tuple[list, int]:
+    """One page of a queryset (or of a list) and the total count."""
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    return list(qs[offset : offset + limit]), qs.count()
+    count = len(qs) if isinstance(qs, list) else qs.count()
+    return list(qs[offset : offset + limit]), count
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Hittades inte."}, status=404)
+
+
+@api.exception_handler(NotFound)
+def not_found_named(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Hittades inte."}, status=404)
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,7 +1,11 @@
-from stegvis.api import interventions, participants
+from stegvis.api import activities, assessments, interventions, participants, plans, reports
 from stegvis.api.base import api
 
 api.add_router("/", interventions.router)
 api.add_router("/", participants.router)
+api.add_router("/", assessments.router)
+api.add_router("/", plans.router)
+api.add_router("/", activities.router)
+api.add_router("/", reports.router)
 
 urlpatterns = api.urls

@@ -36,6 +36,22 @@ def assessment_get(*, membership: Membership, pk: int) -> Assessment:
     return assessment
 
 
+def assessments_in_scope(
+    *, membership: Membership, enrolment_id: int | None = None, intervention_id: int | None = None
+) -> QuerySet[Assessment]:
+    """Assessment versions of enrolments in the viewer's interventions, newest first. Unread:
+    the caller logs the participants it shows."""
+    require_personal_data(membership)
+    qs = Assessment.objects.filter(
+        enrolment__intervention_id__in=intervention_ids_in_scope(membership)
+    )
+    if enrolment_id:
+        qs = qs.filter(enrolment_id=enrolment_id)
+    if intervention_id:
+        qs = qs.filter(enrolment__intervention_id=intervention_id)
+    return qs.select_related("enrolment__participant").order_by("-assessed_on", "-version", "-id")
+
+
 def assessments_of(enrolment: Enrolment) -> list[Assessment]:
     """All versions, newest first."""
     return list(

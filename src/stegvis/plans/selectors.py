@@ -58,6 +58,34 @@ def meeting_get(*, membership: Membership, pk: int) -> Meeting:
     return meeting
 
 
+def meetings_in_scope(
+    *,
+    membership: Membership,
+    enrolment_id: int | None = None,
+    intervention_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
+    """Meetings of enrolments in the viewer's interventions, newest first. Unread: the caller
+    logs the participants it shows."""
+    require_personal_data(membership)
+    ids = intervention_ids_in_scope(membership)
+    qs = Meeting.objects.filter(enrolment__intervention_id__in=ids)
+    if enrolment_id:
+        qs = qs.filter(enrolment_id=enrolment_id)
+    if intervention_id:
+        qs = qs.filter(enrolment__intervention_id=intervention_id)
+    if date_from:
+        qs = qs.filter(held_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(held_on__lte=date_to)
+    return (
+        qs.select_related("enrolment__participant")
+        .prefetch_related("attendees", "authorities")
+        .order_by("-held_on", "-id")
+    )
+
+
 def meetings_of(enrolment: Enrolment) -> list[Meeting]:
     return list(
         Meeting.objects.filter(enrolment=enrolment)

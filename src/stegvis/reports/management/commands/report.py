@@ -6,16 +6,12 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
-from stegvis.core import audit
 from stegvis.core.commands import StegvisCommand, get_federation
-from stegvis.core.models import Authority, Hub
 from stegvis.core.tenancy import federation_scope
-from stegvis.interventions.models import Intervention
 from stegvis.reports import exports
-from stegvis.reports.definitions import REPORTS, compute_report
-from stegvis.reports.filters import ReportFilters
+from stegvis.reports.definitions import REPORTS
+from stegvis.reports.runner import ReportRequestError, parse_period, report_export, report_filters
 
 
 class Command(StegvisCommand):
@@ -43,32 +39,30 @@ class Command(StegvisCommand):
 
     def handle(self, *args, **options):
         federation = get_federation(options["federation"])
-        date_from = self._date(options["date_from"], "--from")
-        date_to = self._date(options["date_to"], "--to")
-        if date_from and date_to and date_from > date_to:
-            raise CommandError("--from ligger efter --to.")
-        with federation_scope(federation):
-            filters = ReportFilters(
-                interventions=self._interventions(options["intervention"]),
-                date_from=date_from,
-                date_to=date_to,
-                authority=self._lookup(Authority, "name", options["authority"], "Huvudmannen"),
-                hub=self._lookup(Hub, "slug", options["hub"], "Knutpunkten"),
-                municipality=options["municipality"] or "",
-            )
-            report = compute_report(options["name"], filters, external=options["external"])
-            audit.log(
-                actor=None,
-                action=audit.Action.EXPORT,
-                object_type="report",
-                object_id=options["name"],
-                reason="rapport från kommandoraden",
-                detail={
-                    "format": options["format"],
-                    "intervention": options["intervention"] or "",
-                    "external": report.is_suppressed,
-                },
-            )
+        try:
+            date_from, date_to = parse_period(options["date_from"], options["date_to"])
+            with federation_scope(federation):
+                filters = report_filters(
+                    intervention=options["intervention"],
+                    date_from=date_from,
+                    date_to=date_to,
+                    authority=options["authority"],
+                    hub=options["hub"],
+                    municipality=options["municipality"],
+                )
+                report = report_export(
+                    options["name"],
+                    filters,
+                    actor=None,
+                    external=options["external"],
+                    reason="rapport från kommandoraden",
+                    detail={
+                        "format": options["format"],
+                        "intervention": options["intervention"] or "",
+                    },
+                )
+        except ReportRequestError as exc:
+            raise CommandError(str(exc)) from exc
         fmt = options["format"]
         created = timezone.localtime()
         if fmt == "json":
@@ -106,30 +100,3 @@ class Command(StegvisCommand):
             raise CommandError("Ange --output FIL för xlsx och pdf.")
         buffer.write(content)
         buffer.flush()
-
-    def _date(self, value, flag):
-        if not value:
-            return None
-        try:
-            day = parse_date(value) if len(value) == 10 else None
-        except ValueError:
-            day = None
-        if day is None:
-            raise CommandError(f"Ogiltigt datum för {flag}: '{value}'. Använd ÅÅÅÅ-MM-DD.")
-        return day
-
-    def _interventions(self, code):
-        if not code:
-            return None
-        intervention = Intervention.objects.filter(code=code).first()
-        if intervention is None:
-            raise CommandError(f"Insatsen '{code}' finns inte i förbundet.")
-        return (intervention,)
-
-    def _lookup(self, model, field, value, what):
-        if not value:
-            return None
-        found = model.objects.filter(**{field: value}).first()
-        if found is None:
-            raise CommandError(f"{what} '{value}' finns inte i förbundet.")
-        return found
