@@ -64,13 +64,16 @@ def make_csv(rows: int, seed: int) -> str:
 
 
 def _fresh(slug: str):
+    """A new federation with one intervention. Never reused: the baseline's rows hold the
+    personnummer unencrypted, so they are left alone rather than loaded to be deleted."""
+    import uuid
+
     from stegvis.core import services
-    from stegvis.core.models import Authority, Federation
-    from stegvis.core.tenancy import federation_scope, unscoped
+    from stegvis.core.models import Authority
+    from stegvis.core.tenancy import federation_scope
     from stegvis.interventions.models import Intervention
 
-    with unscoped():
-        Federation.objects.filter(slug=slug).delete()
+    slug = f"{slug}-{uuid.uuid4().hex[:8]}"
     federation, _ = services.federation_create(slug=slug, name=slug)
     with federation_scope(federation):
         owner = Authority.objects.create(kind="kommun", name="Kommunen")
