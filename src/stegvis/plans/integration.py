@@ -16,9 +16,7 @@ def participant_section(participant, membership) -> dict | None:
     if not enrolments:
         return None
     ids = [e.pk for e in enrolments]
-    plans = {
-        p.enrolment_id: p for p in selectors._with_items(Plan.objects.filter(enrolment_id__in=ids))
-    }
+    plans = selectors.plans_by_enrolment(ids)
     # The section shows only counts and the last meeting with content: no attendee prefetch.
     meetings: dict[int, list[Meeting]] = {}
     for meeting in Meeting.objects.filter(enrolment_id__in=ids).order_by("-held_on", "-id"):
