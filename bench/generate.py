@@ -329,7 +329,7 @@ def generate(
         _insert(Participant, PARTICIPANT_COLUMNS, rows)
         out.participants = people
         next_eid, next_cid = _next_id(Enrolment), _next_id(Consent)
-        case_worker = out.case_worker.pk
+        contacts = _case_workers(out, people)
         enrolment_rows, consent_rows = [], []
         for i in range(enrolments):
             pid = participant_ids[i % people]
@@ -353,7 +353,7 @@ def generate(
                     iv,
                     None,
                     start,
-                    case_worker,
+                    contacts[rng.randrange(len(contacts))] if end else contacts[i % len(contacts)],
                     f'["{rng.choice(INCOME)}"]',
                     rng.choice(AF_CODES[:3]),
                     "",
@@ -459,6 +459,43 @@ CONSENT_COLUMNS = (
     "withdrawn_recorded_by_id",
     "withdrawal_note",
 )
+
+
+def _case_workers(out: Generated, people: int) -> list[int]:
+    """Case workers with realistic caseloads: one per CASELOAD active enrolments (about 30 % of
+    enrolments are active), each in every benchmark intervention. The first one is
+    ``out.case_worker``, who can log in; the others are written in bulk without passwords."""
+    from django.contrib.auth import get_user_model
+
+    from stegvis.core.models import Membership
+    from stegvis.core.roles import Role
+
+    count = max(1, round(people / 0.8 * 0.3 / CASELOAD))
+    slug = out.federation.slug
+    User = get_user_model()
+    users = []
+    for n in range(1, count):
+        user = User(username=f"{slug}-handlaggare-{n}", first_name="Handläggare", last_name=str(n))
+        user.set_unusable_password()
+        users.append(user)
+    users = User.objects.bulk_create(users, batch_size=BATCH)
+    members = Membership.objects.bulk_create(
+        [Membership(federation=out.federation, user=u, role=Role.CASE_WORKER) for u in users],
+        batch_size=BATCH,
+    )
+    through = Membership.interventions.through
+    through.objects.bulk_create(
+        [
+            through(membership_id=m.pk, intervention_id=iv.pk)
+            for m in members
+            for iv in out.interventions
+        ],
+        batch_size=BATCH,
+    )
+    return [out.case_worker.pk, *(m.pk for m in members)]
+
+
+CASELOAD = 40
 
 
 def _next_id(model) -> int:

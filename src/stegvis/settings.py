@@ -90,6 +90,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "stegvis.core.renderers.Renderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'stegvis.sqlite3'}",

@@ -115,3 +115,20 @@ def test_security_headers_are_set(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_last_seen_is_written_at_most_once_a_minute(client, admin, federation):
+    client.force_login(admin.user)
+    client.get(f"/f/{federation.slug}/")
+    session = client.session
+    session["stegvis_last_seen"] -= 59
+    session.save()
+    seen = client.session["stegvis_last_seen"]
+    client.get(f"/f/{federation.slug}/")
+    assert client.session["stegvis_last_seen"] == seen  # 59 s: not rewritten
+    session = client.session
+    session["stegvis_last_seen"] -= 1
+    session.save()
+    client.get(f"/f/{federation.slug}/")
+    assert client.session["stegvis_last_seen"] > seen - 1  # 60 s: moved to now

@@ -1,3 +1,4 @@
+import base64
 import hashlib
 import hmac
 from datetime import date
@@ -144,3 +145,24 @@ def test_field_cannot_be_filtered_on_except_isnull():
     assert field.get_lookup("exact") is None
     assert field.get_lookup("icontains") is None
     assert field.get_lookup("isnull") is not None
+
+
+def test_tokens_are_aes_gcm_of_version_two(keys):
+    token = encrypt_text("19811218-9876")
+    assert token.startswith("v2:")
+    assert len(base64.urlsafe_b64decode(token[3:])) == 12 + len("19811218-9876") + 16
+
+
+def test_fernet_tokens_written_by_earlier_versions_are_still_read(keys):
+    keys.FIELD_ENCRYPTION_KEY = f"{NEW_KEY},{OLD_KEY}"
+    legacy = Fernet(OLD_KEY).encrypt(b"19811218-9876").decode()
+    assert decrypt_text(legacy) == "19811218-9876"
+
+
+@pytest.mark.parametrize("position", [3, 20, -1])
+def test_a_changed_character_in_a_token_is_refused(keys, position):
+    token = encrypt_text("19811218-9876")
+    chars = list(token)
+    chars[position] = "A" if chars[position] != "A" else "B"
+    with pytest.raises(DecryptionError):
+        decrypt_text("".join(chars))

@@ -18,9 +18,7 @@ def participant_section(participant, membership) -> dict | None:
         enrolment.participant = participant
     priorities = selectors.priorities_for([e for e in enrolments if e.is_active])
     ids = [e.pk for e in enrolments]
-    latest: dict[int, Assessment] = {}
-    for assessment in Assessment.objects.filter(enrolment_id__in=ids).order_by("version"):
-        latest[assessment.enrolment_id] = assessment
+    latest = selectors.latest_assessments(ids)
     charts = selectors.progress_charts(ids)
     items = []
     for enrolment in enrolments:
@@ -42,25 +40,22 @@ def participant_section(participant, membership) -> dict | None:
 
 def timeline_events(participant, membership):
     # The person's enrolments in scope (already read for the page), not a join per table.
-    ids = [e.pk for e in participant_selectors.enrolments_of(participant, membership)]
+    enrolments = participant_selectors.enrolments_of(participant, membership)
+    names = {e.pk: e.intervention.name for e in enrolments}
+    ids = list(names)
     events = []
-    assessments = Assessment.objects.filter(enrolment_id__in=ids).select_related(
-        "enrolment__intervention"
-    )
-    for a in assessments:
+    for a in selectors.assessments_of_enrolments(ids):
         events.append(
             participant_selectors.TimelineEvent(
                 a.assessed_on,
                 f"Kartläggning (version {a.version})",
-                a.enrolment.intervention.name,
+                names[a.enrolment_id],
                 "assessment",
             )
         )
     occasions: dict = {}
-    ratings = (
-        StepRating.objects.filter(enrolment_id__in=ids)
-        .select_related("dimension")
-        .order_by("dimension__position")
+    ratings = sorted(
+        selectors.ratings_of_enrolments(ids), key=lambda r: (r.dimension.position, r.pk)
     )
     for r in ratings:
         occasion = occasions.setdefault((r.rated_on, r.rater, r.enrolment_id), [])

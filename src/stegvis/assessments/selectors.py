@@ -18,10 +18,35 @@ from stegvis.assessments import chart, risk, services
 from stegvis.assessments.models import Assessment, InterestOption, ProgressDimension, StepRating
 from stegvis.assessments.progress import DimensionDistance, Rating, distance_travelled
 from stegvis.core import reference
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
 from stegvis.participants.models import Enrolment
+
+# --- Several enrolments' rows, read once per request -------------------------------------------
+
+
+@memoized(lambda enrolment_ids: (tuple(enrolment_ids),))
+def assessments_of_enrolments(enrolment_ids) -> tuple[Assessment, ...]:
+    """Every assessment version of the enrolments, oldest version first. The participant page's
+    section, its priority flags and its timeline share one read."""
+    return tuple(Assessment.objects.filter(enrolment_id__in=enrolment_ids).order_by("version"))
+
+
+def latest_assessments(enrolment_ids) -> dict[int, Assessment]:
+    return {a.enrolment_id: a for a in assessments_of_enrolments(enrolment_ids)}
+
+
+@memoized(lambda enrolment_ids: (tuple(enrolment_ids),))
+def ratings_of_enrolments(enrolment_ids) -> tuple[StepRating, ...]:
+    """Every step rating of the enrolments with its dimension, oldest first."""
+    return tuple(
+        StepRating.objects.filter(enrolment_id__in=enrolment_ids)
+        .select_related("dimension")
+        .order_by("rated_on", "id")
+    )
+
 
 # --- One enrolment ---------------------------------------------------------------------------
 
@@ -144,7 +169,9 @@ def progress_charts(
     by_enrolment: dict[int, dict[int, list[tuple[date, int]]]] = {
         pk: {d.pk: [] for d in dims} for pk in enrolment_ids
     }
-    for rating in StepRating.objects.filter(enrolment_id__in=enrolment_ids, rater=rater):
+    for rating in ratings_of_enrolments(enrolment_ids):
+        if rating.rater != rater:
+            continue
         by_dim = by_enrolment[rating.enrolment_id]
         by_dim.setdefault(rating.dimension_id, []).append((rating.rated_on, rating.score))
     title = (
@@ -182,16 +209,11 @@ def priorities_for(enrolments: list[Enrolment]) -> dict[int, risk.Priority]:
         return {}
     settings = flag_settings()
     ids = [e.pk for e in enrolments]
-    latest: dict[int, Assessment] = {}
-    for assessment in Assessment.objects.filter(enrolment_id__in=ids).order_by("version"):
-        latest[assessment.enrolment_id] = assessment
+    latest = latest_assessments(ids)
     scores: dict[int, dict[str, int]] = {}
-    for enrolment_id, key, score in (
-        StepRating.objects.filter(enrolment_id__in=ids, rater=StepRating.Rater.STAFF)
-        .order_by("rated_on", "id")
-        .values_list("enrolment_id", "dimension__key", "score")
-    ):
-        scores.setdefault(enrolment_id, {})[key] = score
+    for rating in ratings_of_enrolments(ids):
+        if rating.rater == StepRating.Rater.STAFF:
+            scores.setdefault(rating.enrolment_id, {})[rating.dimension.key] = rating.score
     neutral = reference.keys_with_flag(
         reference.Kind.EXIT_REASON, "work_or_studies"
     ) | reference.keys_with_flag(reference.Kind.EXIT_REASON, "excluded_from_statistics")

@@ -28,11 +28,14 @@ def membership_in(user, federation: Federation) -> Membership | None:
     if not user.is_authenticated:
         return None
     with federation_scope(federation):
-        return (
+        membership = (
             Membership.objects.filter(user=user, is_active=True)
             .select_related("authority", "association", "hub")
             .first()
         )
+    if membership is not None:
+        membership.user = user  # the request's user, not read again
+    return membership
 
 
 def federation_view(perm: str | None = None):

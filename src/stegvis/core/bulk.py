@@ -26,8 +26,24 @@ def date_adapter():
 
 
 def json_adapter():
+    """A function turning a JSON value into the backend's parameter value. Lists of keys repeat
+    from row to row (income sources, languages), so each distinct list is adapted once."""
     ops = connection.ops
-    return lambda value: ops.adapt_json_value(value, None)
+    seen: dict[tuple, object] = {}
+
+    def adapt(value):
+        if type(value) is not list:
+            return ops.adapt_json_value(value, None)
+        try:
+            key = tuple(value)
+            return seen[key]
+        except KeyError:
+            seen[key] = adapted = ops.adapt_json_value(value, None)
+            return adapted
+        except TypeError:  # a list holding lists or dicts
+            return ops.adapt_json_value(value, None)
+
+    return adapt
 
 
 def db_datetime(value):

@@ -64,7 +64,15 @@ def memoized(key: Callable[..., tuple]):
     return decorate
 
 
-def _forget(**_kwargs) -> None:
+# Rows a request writes about itself that no memoized answer is built from: the audit entry
+# of a read and the session's last-seen time must not make the rest of the page read again.
+_KEEPS_MEMO = {"core.auditentry", "sessions.session"}
+
+
+def _forget(sender=None, **_kwargs) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.label_lower in _KEEPS_MEMO:
+        return
     forget()
 
 

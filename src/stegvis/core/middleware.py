@@ -58,6 +58,7 @@ class SessionIdleTimeoutMiddleware:
     """Logs the user out after ``SESSION_IDLE_TIMEOUT_SECONDS`` without a request."""
 
     KEY = "stegvis_last_seen"
+    TOUCH_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,7 +70,9 @@ class SessionIdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            request.session[self.KEY] = now
+            if last_seen is None or now - last_seen >= self.TOUCH_SECONDS:
+                # Written at most once a minute: a page view does not rewrite the session.
+                request.session[self.KEY] = now
         return self.get_response(request)
 
 

@@ -241,6 +241,18 @@ TIMELINE_PROVIDERS: list = []
 PARTICIPANT_SECTIONS: list = []
 
 
+@memoized(lambda participant: (participant.pk,))
+def consents_of(participant: Participant) -> tuple[Consent, ...]:
+    """All the person's consents with their interventions (the page lists every one; the
+    timeline keeps those in scope)."""
+    return tuple(participant.consents.select_related("intervention"))
+
+
+@memoized(lambda participant: (participant.pk,))
+def referrals_of(participant: Participant) -> tuple[Referral, ...]:
+    return tuple(participant.referrals.select_related("intervention"))
+
+
 def participant_sections(participant: Participant, membership: Membership) -> list[dict]:
     built = (section(participant, membership) for section in PARTICIPANT_SECTIONS)
     return [section for section in built if section]
@@ -253,7 +265,7 @@ def timeline(participant: Participant, membership: Membership) -> list[TimelineE
     ids = intervention_ids_in_scope(membership)
     exit_labels = reference.labels(reference.Kind.EXIT_REASON)
     events: list[TimelineEvent] = []
-    for c in participant.consents.filter(intervention_id__in=ids).select_related("intervention"):
+    for c in (c for c in consents_of(participant) if c.intervention_id in ids):
         events.append(
             TimelineEvent(
                 c.given_on,
@@ -266,7 +278,7 @@ def timeline(participant: Participant, membership: Membership) -> list[TimelineE
             events.append(
                 TimelineEvent(c.withdrawn_on, "Samtycke återkallat", c.intervention.name, "consent")
             )
-    for r in participant.referrals.filter(intervention_id__in=ids).select_related("intervention"):
+    for r in (r for r in referrals_of(participant) if r.intervention_id in ids):
         events.append(TimelineEvent(r.referred_on, "Anvisad", r.intervention.name, "referral"))
         if r.decided_on:
             events.append(

@@ -243,8 +243,8 @@ def detail(request, pk: int):
         {
             "participant": participant,
             "enrolments": selectors.enrolments_of(participant, membership),
-            "consents": participant.consents.select_related("intervention"),
-            "referrals": participant.referrals.select_related("intervention"),
+            "consents": selectors.consents_of(participant),
+            "referrals": selectors.referrals_of(participant),
             "timeline": selectors.timeline(participant, membership),
             "participant_sections": selectors.participant_sections(participant, membership),
             "withdraw_form": forms.WithdrawConsentForm(),

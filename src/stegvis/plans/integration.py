@@ -19,7 +19,7 @@ def participant_section(participant, membership) -> dict | None:
     plans = selectors.plans_by_enrolment(ids)
     # The section shows only counts and the last meeting with content: no attendee prefetch.
     meetings: dict[int, list[Meeting]] = {}
-    for meeting in Meeting.objects.filter(enrolment_id__in=ids).order_by("-held_on", "-id"):
+    for meeting in selectors.meetings_of_enrolments(ids):
         meetings.setdefault(meeting.enrolment_id, []).append(meeting)
     items = []
     for enrolment in enrolments:
@@ -52,7 +52,7 @@ def timeline_events(participant, membership):
     # The person's enrolments in scope (already read for the page), not a join per table.
     ids = [e.pk for e in participant_selectors.enrolments_of(participant, membership)]
     events = []
-    meetings = list(Meeting.objects.filter(enrolment_id__in=ids))
+    meetings = selectors.meetings_of_enrolments(ids)
     meeting_days = {(m.enrolment_id, m.held_on) for m in meetings}
     for m in meetings:
         text = m.decisions[:140] if m.decisions else ""

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
@@ -30,6 +31,13 @@ def _with_items(qs):
             ).order_by("position", "id"),
         ),
     )
+
+
+@memoized(lambda enrolment_ids: (tuple(enrolment_ids),))
+def meetings_of_enrolments(enrolment_ids) -> tuple[Meeting, ...]:
+    """The enrolments' meetings, newest first (the participant page's section and timeline
+    share one read)."""
+    return tuple(Meeting.objects.filter(enrolment_id__in=enrolment_ids).order_by("-held_on", "-id"))
 
 
 def plan_of(enrolment: Enrolment) -> Plan | None:
