@@ -49,12 +49,15 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Benchmarks on SQLite and, with BENCH_POSTGRES_URL=postgres://..., on PostgreSQL too.
+# Benchmarks on SQLite and, when DATABASE_URL (or BENCH_POSTGRES_URL) is postgres://..., on
+# PostgreSQL too.
 bench: install
 	mkdir -p bench/data
 	rm -f bench/data/bench.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/bench/data/bench.sqlite3 $(BIN)/python -m bench.run $(BENCH_ARGS)
-	@if [ -n "$$BENCH_POSTGRES_URL" ]; then DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench.run $(BENCH_ARGS); fi
+	@pg="$${BENCH_POSTGRES_URL:-$$DATABASE_URL}"; case "$$pg" in postgres*) \
+		DATABASE_URL="$$pg" $(BIN)/python -m bench.run $(BENCH_ARGS);; \
+		*) echo "PostgreSQL hoppas över: DATABASE_URL pekar inte på PostgreSQL.";; esac
 
 clean:
 	rm -rf $(VENV) var/stegvis.sqlite3* var/static build *.egg-info src/*.egg-info

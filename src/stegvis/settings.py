@@ -22,8 +22,9 @@ VAR_DIR = Path(env("STEGVIS_VAR_DIR") or BASE_DIR / "var").resolve()
 
 DEBUG = envbool("STEGVIS_DEBUG", False)
 SECRET_KEY = env("STEGVIS_SECRET_KEY") or generated_secret(VAR_DIR, "secret_key", new_secret_key)
-# Fernet key for personal identifiers at rest; HMAC look-up keys derive from SECRET_KEY's
-# sibling below so that rotating the session secret does not break duplicate detection.
+# Key (Fernet format) for personal identifiers at rest, see core/crypto.py; HMAC look-up keys
+# derive from SECRET_KEY's sibling below so that rotating the session secret does not break
+# duplicate detection.
 FIELD_ENCRYPTION_KEY = env("STEGVIS_FIELD_ENCRYPTION_KEY") or generated_secret(
     VAR_DIR, "field_encryption_key", new_fernet_key
 )

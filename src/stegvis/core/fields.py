@@ -8,7 +8,7 @@ from stegvis.core.crypto import decrypt_text, encrypt_text
 
 
 class EncryptedTextField(models.TextField):
-    """Text stored as a Fernet token (see :mod:`stegvis.core.crypto`), plain in Python.
+    """Text stored encrypted (AES-256-GCM, see :mod:`stegvis.core.crypto`), plain in Python.
 
     ``None`` and ``""`` are stored as they are, so "not given" stays visible without a key.
     Every save produces a different token, so the column cannot be filtered on: only

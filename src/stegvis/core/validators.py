@@ -9,6 +9,7 @@ _ORGNR_RE = re.compile(r"^(16)?(\d{6})-?(\d{4})$")
 
 # The Luhn sum of a doubled digit: 2·d, minus 9 when that has two digits.
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_DOUBLED_DIGIT = str.maketrans("0123456789", "".join(map(str, _DOUBLED)))
 
 
 def luhn_checksum_ok(digits: str) -> bool:
@@ -16,8 +17,10 @@ def luhn_checksum_ok(digits: str) -> bool:
 
     Every second digit from the right is doubled. Raises ``ValueError`` for non-digits.
     """
+    if not digits.isdigit():
+        raise ValueError(f"not digits: {digits!r}")
     kept = sum(map(int, digits[-1::-2]))
-    doubled = sum(_DOUBLED[int(char)] for char in digits[-2::-2])
+    doubled = sum(map(int, digits[-2::-2].translate(_DOUBLED_DIGIT)))
     return (kept + doubled) % 10 == 0
 
 

@@ -155,6 +155,9 @@ def _parse_date(value: str) -> date | None:
 
 
 def _keys_list(value: str, allowed: frozenset[str]) -> tuple[list[str], list[str]]:
+    if "|" not in value:  # the usual cell: empty or one key
+        item = value.strip()
+        return ([item] if item else []), ([item] if item and item not in allowed else [])
     items = [part.strip() for part in value.split("|") if part.strip()]
     unknown = [item for item in items if item not in allowed]
     # Keep the order of the file and drop repeats.

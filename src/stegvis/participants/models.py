@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from stegvis.core.fields import EncryptedTextField
-from stegvis.core.tenancy import TenantModel
+from stegvis.core.tenancy import TenantModel, federation_key
 
 
 class Gender(models.TextChoices):
@@ -21,6 +21,8 @@ class Gender(models.TextChoices):
 class Participant(TenantModel):
     """A person. Without consent, or with protected identity, only an anonymous record exists:
     gender, birth year and municipality (as in SUS)."""
+
+    federation = federation_key(db_index=False)  # led by the indexes below
 
     # Identity: the number is stored encrypted; the HMAC finds the same person again.
     personal_number = EncryptedTextField("personnummer", blank=True)
@@ -61,13 +63,11 @@ class Participant(TenantModel):
         verbose_name_plural = "deltagare"
         indexes = [
             models.Index(
-                fields=["federation", "personal_number_hash"], name="participant_fed_hash"
-            ),
-            models.Index(
                 fields=["federation", "last_name", "first_name"], name="participant_fed_name"
             ),
         ]
         constraints = [
+            # Also the index of look-ups by hash (they add the same "not empty" condition).
             models.UniqueConstraint(
                 fields=["federation", "personal_number_hash"],
                 condition=~models.Q(personal_number_hash=""),
@@ -100,6 +100,8 @@ class Participant(TenantModel):
 class Consent(TenantModel):
     """Consent to register personal data in one intervention (a new intervention needs a new
     consent, as in SUS)."""
+
+    federation = federation_key(db_index=False)  # led by the indexes below
 
     class Method(models.TextChoices):
         WRITTEN = "written", "Skriftligt"
@@ -210,6 +212,8 @@ class Referral(TenantModel):
 
 class Enrolment(TenantModel):
     """One episode of a participant in an intervention (deltagande), from start to exit."""
+
+    federation = federation_key(db_index=False)  # led by the indexes below
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="enrolments"

@@ -82,10 +82,16 @@ _PERSONAL_FIELDS = (
 )
 
 
+def by_number_hash(qs, digest: str):
+    """Rows with this look-up hash. The "not empty" term lets SQLite use the partial unique
+    index on (federation, hash), the only index on the hash."""
+    return qs.exclude(personal_number_hash="").filter(personal_number_hash=digest)
+
+
 def find_by_personal_number(value: str) -> Participant | None:
     """The participant with this number in the current federation (duplicate detection)."""
     number = parse_personal_number(value, timezone.localdate())
-    return Participant.objects.filter(personal_number_hash=lookup_hash(number)).first()
+    return by_number_hash(Participant.objects.all(), lookup_hash(number)).first()
 
 
 @transaction.atomic
@@ -114,9 +120,7 @@ def participant_register(
         except PersonalNumberError as exc:
             raise ValidationError({"personal_number": str(exc)}) from exc
         digest = lookup_hash(number)
-        participant = (
-            Participant.objects.select_for_update().filter(personal_number_hash=digest).first()
-        )
+        participant = by_number_hash(Participant.objects.select_for_update(), digest).first()
     created = participant is None
     if created:
         participant = Participant(created_by=actor)
