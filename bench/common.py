@@ -64,9 +64,12 @@ def median(values: list[float]) -> float:
 
 def save(result: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
+    from django.db import connection
+
     result = {
         **result,
         "database": database_label(),
+        "database_version": ".".join(map(str, connection.get_database_version())),
         "machine": machine(),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -92,9 +95,11 @@ def update_readme() -> None:
         "| benchmark | database | measure | stegvis | baseline | ratio | target | met |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    machines = set()
+    machines, databases = set(), set()
     for path in sorted(RESULTS.glob("*.json")):
         r = json.loads(path.read_text())
+        if r.get("database_version"):
+            databases.add(f"{r['database']} {r['database_version']}")
         machines.add(
             f"{r['machine']['cpu']}, {r['machine']['cores']} cores, "
             f"{r['machine']['memory']}, Python {r['machine']['python']}"
@@ -105,7 +110,10 @@ def update_readme() -> None:
                 f"{m['baseline']} | {m['ratio']:.2f}× | {m['target']} | "
                 f"{'ja' if m['met'] else 'nej'} |"
             )
-    body = "\n".join(rows) + "\n\nMeasured on: " + "; ".join(sorted(machines)) + "\n"
+    body = "\n".join(rows) + "\n\nMeasured on: " + "; ".join(sorted(machines))
+    if databases:
+        body += " (" + ", ".join(sorted(databases)) + ")"
+    body += "\n"
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
     readme.write_text(f"{head}{start}\n{body}{end}{tail}")
