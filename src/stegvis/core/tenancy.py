@@ -119,23 +119,12 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         return super().get_queryset().filter(FederationCondition())
 
 
-def federation_key(*, db_index: bool = True) -> models.ForeignKey:
-    """The federation column of a tenant table. Tables whose own composite indexes all start
-    with ``federation`` pass ``db_index=False``: the single-column index would only cost every
-    insert (a bulk import writes three such tables)."""
-    return models.ForeignKey(
-        "core.Federation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        db_index=db_index,
-    )
-
-
 class TenantModel(models.Model):
     """Base class of every table that belongs to a federation (see docs/scaling.md)."""
 
-    federation = federation_key()
+    federation = models.ForeignKey(
+        "core.Federation", on_delete=models.CASCADE, related_name="+", editable=False
+    )
 
     objects = TenantManager()
 

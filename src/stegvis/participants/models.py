@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from stegvis.core.fields import EncryptedTextField
-from stegvis.core.tenancy import TenantModel, federation_key
+from stegvis.core.tenancy import TenantModel
 
 
 class Gender(models.TextChoices):
@@ -21,8 +21,6 @@ class Gender(models.TextChoices):
 class Participant(TenantModel):
     """A person. Without consent, or with protected identity, only an anonymous record exists:
     gender, birth year and municipality (as in SUS)."""
-
-    federation = federation_key(db_index=False)  # led by the indexes below
 
     # Identity: the number is stored encrypted; the HMAC finds the same person again.
     personal_number = EncryptedTextField("personnummer", blank=True)
@@ -100,8 +98,6 @@ class Participant(TenantModel):
 class Consent(TenantModel):
     """Consent to register personal data in one intervention (a new intervention needs a new
     consent, as in SUS)."""
-
-    federation = federation_key(db_index=False)  # led by the indexes below
 
     class Method(models.TextChoices):
         WRITTEN = "written", "Skriftligt"
@@ -212,8 +208,6 @@ class Referral(TenantModel):
 
 class Enrolment(TenantModel):
     """One episode of a participant in an intervention (deltagande), from start to exit."""
-
-    federation = federation_key(db_index=False)  # led by the indexes below
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="enrolments"
