@@ -108,7 +108,7 @@ def update_readme() -> None:
             rows.append(
                 f"| {r['name']} | {r['database']} | {m['measure']} | {m['subject']} | "
                 f"{m['baseline']} | {m['ratio']:.2f}× | {m['target']} | "
-                f"{'ja' if m['met'] else 'nej'} |"
+                f"{'–' if m['target'] == '–' else 'ja' if m['met'] else 'nej'} |"
             )
     body = "\n".join(rows) + "\n\nMeasured on: " + "; ".join(sorted(machines))
     if databases:

@@ -253,7 +253,11 @@ class Enrolment(TenantModel):
                 fields=["federation", "intervention", "start_date"], name="enrolment_fed_iv_start"
             ),
             models.Index(fields=["federation", "participant"], name="enrolment_fed_participant"),
-            models.Index(fields=["federation", "main_contact"], name="enrolment_fed_contact"),
+            # "Mina deltagare": a case worker's active enrolments, found without reading the
+            # federation's other active ones.
+            models.Index(
+                fields=["federation", "main_contact", "end_date"], name="enrolment_fed_contact_end"
+            ),
             models.Index(fields=["federation", "end_date"], name="enrolment_fed_end"),
         ]
         constraints = [
