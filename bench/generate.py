@@ -518,16 +518,10 @@ def _next_id(model) -> int:
 
 
 def _insert(model, columns, rows) -> None:
-    """executemany straight into the table: the bulk path, with values already prepared."""
-    if not rows:
-        return
-    from django.db import connection
+    """The import's bulk path (executemany on SQLite, COPY on PostgreSQL), values prepared."""
+    from stegvis.core import bulk
 
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    bulk.insert_many(model, columns, rows)
 
 
 def _reset_sequences(models) -> None:
