@@ -688,6 +688,7 @@ def attendance_import(*, actor, membership, rows: list[AttendanceRow], progress=
         ),
         on_batch=advance,
     )
+    bulk.after_large_insert(Attendance, rows=len(new))
     for present, pks in to_set.items():
         for chunk in _chunks(pks, 500):
             Attendance.objects.filter(pk__in=chunk).update(

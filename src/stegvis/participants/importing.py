@@ -581,6 +581,9 @@ def enrolments_import(
         FollowUp, ("federation_id", "enrolment_id", "months", "due_on"), followups
     )
 
+    bulk.after_large_insert(
+        Participant, Consent, Enrolment, FollowUp, rows=result.created_enrolments
+    )
     report.finish()
     audit.log(
         actor=actor,
