@@ -74,3 +74,21 @@ def test_participant_page_query_count_does_not_grow_with_history(
     many = _queries(client, url)
     assert many == few
     assert few <= 30  # sections from participants, assessments, plans and activities
+
+
+def test_a_list_logs_one_read_per_person_however_many_rows_are_theirs(
+    client, scope, case_worker, intervention, other_intervention, register, enrol, federation
+):
+    from stegvis.core.models import AuditEntry
+
+    case_worker.interventions.add(other_intervention)
+    person = register(intervention)
+    enrol(person, intervention, date(2026, 1, 1), main_contact=case_worker)
+    enrol(person, other_intervention, date(2026, 2, 1), main_contact=case_worker)
+    client.force_login(case_worker.user)
+    before = AuditEntry.objects.filter(action="read", reason="mina deltagare").count()
+    page = client.get(f"/f/{federation.slug}/deltagare/").content.decode()
+    assert page.count(f"/deltagare/{person.pk}/") == 2  # two rows, one person
+    reads = AuditEntry.objects.filter(action="read", reason="mina deltagare")
+    assert reads.count() - before == 1
+    assert reads.last().object_id == str(person.pk)

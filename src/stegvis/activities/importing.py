@@ -35,7 +35,7 @@ from stegvis.core.personnummer import PersonalNumberError, parse_personal_number
 from stegvis.core.roles import Perm
 from stegvis.core.tenancy import require_federation
 from stegvis.core.validators import OrgNrError, normalise_orgnr
-from stegvis.imports.tables import Columns, data_rows
+from stegvis.imports.tables import Columns, data_rows, iso_date
 from stegvis.participants.importing import MAX_ERRORS, ImportFailed, RowError
 
 ACTIVITY_COLUMNS = Columns(
@@ -66,7 +66,6 @@ ATTENDANCE_COLUMNS = Columns(
 )
 
 PROGRESS_EVERY = 2000
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 _REFERENCE_RE = re.compile(r"^(?:D-?)?0*(\d{1,12})$", re.IGNORECASE)
 _YES = {"ja", "j", "yes", "y", "x", "1", "true", "närvarande"}
@@ -104,15 +103,6 @@ def _collect(parse: Callable[[_Errors], list]) -> list:
     if errors:
         raise ImportFailed(list(errors))
     return rows
-
-
-def _date(value: str) -> date | None:
-    if not _DATE_RE.match(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _time(value: str) -> time | None:
@@ -267,7 +257,7 @@ def parse_activities(text: str, *, membership, progress=None) -> list[ActivityRo
                     )
             first_date = start_time = end_time = None
             if get("first_date"):
-                first_date = _date(get("first_date"))
+                first_date = iso_date(get("first_date"))
                 if first_date is None:
                     errors.add(
                         line,
@@ -550,7 +540,7 @@ def parse_attendance(text: str, *, membership, progress=None) -> list[Attendance
                 present = True if value in _YES else False if value in _NO else None
                 if present is None:
                     errors.add(line, "present", f"Okänt värde '{v['present']}': ange ja eller nej.")
-            day = _date(v["session_date"]) if v["session_date"] else None
+            day = iso_date(v["session_date"]) if v["session_date"] else None
             if v["session_date"] and day is None:
                 errors.add(
                     line,

@@ -70,9 +70,8 @@ def list_assessments(request, filters: Query[AssessmentFilters]):
         intervention_id=_intervention_id(request, filters.intervention),
     )
     items, count = paginate(qs, filters.limit, filters.offset)
-    people = {a.enrolment.participant_id: a.enrolment.participant for a in items}
     participant_selectors.log_listed(
-        membership=membership, participants=list(people.values()), reason="api"
+        membership=membership, participants=[a.enrolment.participant for a in items], reason="api"
     )
     return {"items": items, "count": count}
 

@@ -183,9 +183,8 @@ def list_meetings(request, filters: Query[MeetingFilters]):
         date_to=filters.date_to,
     )
     items, count = paginate(qs, filters.limit, filters.offset)
-    people = {m.enrolment.participant_id: m.enrolment.participant for m in items}
     participant_selectors.log_listed(
-        membership=membership, participants=list(people.values()), reason="api"
+        membership=membership, participants=[m.enrolment.participant for m in items], reason="api"
     )
     return {"items": items, "count": count}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 
@@ -75,6 +76,19 @@ def _xlsx_to_csv(data: bytes) -> str:
     finally:
         workbook.close()
     return out.getvalue()
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(value: str) -> dt.date | None:
+    """A cell written ÅÅÅÅ-MM-DD as a date, or None (any other form, or no such day)."""
+    if not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def delimiter_of(header_line: str) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from stegvis.core import audit, bulk
 from stegvis.core.crypto import encrypt_text, lookup_hash
 from stegvis.core.dates import add_months
 from stegvis.core.personnummer import PersonalNumber, PersonalNumberError, parse_personal_number
+from stegvis.imports.tables import delimiter_of, iso_date
 
 COLUMNS = (
     "personnummer",
@@ -50,7 +50,6 @@ COLUMNS = (
 REQUIRED = ("personnummer", "gender", "start_date")
 MAX_ERRORS = 50
 PROGRESS_EVERY = 5000  # rows between progress reports while parsing
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -141,19 +140,6 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def _delimiter(header_line: str) -> str:
-    return ";" if header_line.count(";") > header_line.count(",") else ","
-
-
-def _parse_date(value: str) -> date | None:
-    if not _DATE_RE.match(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _keys_list(value: str, allowed: frozenset[str]) -> tuple[list[str], list[str]]:
     if "|" not in value:  # the usual cell: empty or one key
         item = value.strip()
@@ -192,7 +178,7 @@ def _parse_into(text, *, keys, today, rows, errors, progress=None) -> None:
     if not first_line.strip():
         errors.add(1, "", "Filen är tom eller saknar rubrikrad.")
         return
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(first_line))
     header = [name.strip().lower() for name in next(reader)]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
@@ -230,13 +216,13 @@ def _parse_into(text, *, keys, today, rows, errors, progress=None) -> None:
             )
         start = end = None
         if v["start_date"]:
-            start = _parse_date(v["start_date"])
+            start = iso_date(v["start_date"])
             if start is None:
                 errors.add(
                     line, "start_date", f"Ogiltigt datum '{v['start_date']}': använd ÅÅÅÅ-MM-DD."
                 )
         if v["end_date"]:
-            end = _parse_date(v["end_date"])
+            end = iso_date(v["end_date"])
             if end is None:
                 errors.add(
                     line, "end_date", f"Ogiltigt datum '{v['end_date']}': använd ÅÅÅÅ-MM-DD."

@@ -105,7 +105,9 @@ def caseload(*, membership: Membership, filters: CaseloadFilters) -> QuerySet[En
 
 
 def log_listed(*, membership: Membership, participants, reason: str) -> None:
-    audit.log_reads(actor=membership.user, objects=participants, reason=reason)
+    """One read entry per person shown, however many of the listed rows are theirs."""
+    people = {p.pk: p for p in participants}
+    audit.log_reads(actor=membership.user, objects=list(people.values()), reason=reason)
 
 
 def waitlist(*, membership: Membership, intervention) -> QuerySet[Referral]:

@@ -23,12 +23,10 @@ def _followups_panel(request) -> dict | None:
     meetings = found.upcoming_meetings[:SHOWN]
     participant_selectors.log_listed(
         membership=membership,
-        participants=list(
-            {
-                **{a.plan.enrolment.participant_id: a.plan.enrolment.participant for a in overdue},
-                **{m.enrolment.participant_id: m.enrolment.participant for m in meetings},
-            }.values()
-        ),
+        participants=[
+            *(a.plan.enrolment.participant for a in overdue),
+            *(m.enrolment.participant for m in meetings),
+        ],
         reason="översikt",
     )
     return {

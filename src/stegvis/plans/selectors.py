@@ -156,14 +156,15 @@ class FollowUps:
         )
 
     def participants(self) -> list:
-        people = {}
-        for action in [*self.overdue_actions, *self.due_soon_actions]:
-            people[action.plan.enrolment.participant_id] = action.plan.enrolment.participant
-        for meeting in self.upcoming_meetings:
-            people[meeting.enrolment.participant_id] = meeting.enrolment.participant
-        for plan in self.plans_due:
-            people[plan.enrolment.participant_id] = plan.enrolment.participant
-        return list(people.values())
+        """Everyone the lists show (``log_listed`` logs each person once)."""
+        return [
+            *(
+                a.plan.enrolment.participant
+                for a in [*self.overdue_actions, *self.due_soon_actions]
+            ),
+            *(m.enrolment.participant for m in self.upcoming_meetings),
+            *(p.enrolment.participant for p in self.plans_due),
+        ]
 
 
 def followups(*, membership: Membership, today: date) -> FollowUps:
