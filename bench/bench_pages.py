@@ -4,7 +4,9 @@ with 100 000 participants, p50/p95 against a bare Django view served the same wa
 The federation has one case worker per 40 active enrolments (``bench.generate``); the caseload
 is the benchmark case worker's "Mina deltagare" (about 40 active among 125 000 enrolments) and
 the participant pages are 50 people picked at random among all 100 000. The bare view runs
-behind the same middleware (session, user, security headers) and returns two bytes.
+behind the same middleware (session, user, security headers) and returns two bytes. The floor
+("golv", no target) is what every personal-data page pays before its own content: the
+membership, the role check, one audit entry and the layout around an empty body.
 
 Target: p95 ≤ 3× the bare view. The client is a bounded pool of threads on the same machine;
 both measurements share it, so the ratio is fair even though absolute numbers include it.
@@ -157,6 +159,7 @@ def run(participants: int = 100_000) -> dict:
         _load(port, ["/bench/bare"], cookie)  # warm-up of workers and connections
         _load(port, own + people[:5], cookie)
         bare = _load(port, ["/bench/bare"], cookie)
+        floor = _load(port, [f"/f/{slug}/bench/golv"], cookie)
         caseload_times = _load(port, own, cookie)
         participant = _load(port, people, cookie)
     finally:
@@ -167,18 +170,24 @@ def run(participants: int = 100_000) -> dict:
         return f"{value * 1000:.1f} ms"
 
     measures = []
-    for label, values in (("caseload", caseload_times), ("deltagarsida", participant)):
+    pages = (
+        ("golv", floor, False),
+        ("caseload", caseload_times, True),
+        ("deltagarsida", participant, True),
+    )
+    for label, values, has_target in pages:
         for share, name in ((0.5, "p50"), (0.95, "p95")):
             subject, baseline = percentile(values, share), percentile(bare, share)
             ratio = subject / baseline
+            targeted = has_target and name == "p95"
             measures.append(
                 {
                     "measure": f"{label} {name}",
                     "subject": ms(subject),
                     "baseline": ms(baseline),
                     "ratio": ratio,
-                    "target": "≤ 3×" if name == "p95" else "–",
-                    "met": ratio <= 3 if name == "p95" else True,
+                    "target": "≤ 3×" if targeted else "–",
+                    "met": ratio <= 3 if targeted else True,
                 }
             )
     result = {
@@ -187,7 +196,7 @@ def run(participants: int = 100_000) -> dict:
         "caseload_active": caseload,
         "clients": CLIENTS,
         "gunicorn_workers": int(workers),
-        "requests": len(caseload_times) + len(participant),
+        "requests": len(floor) + len(caseload_times) + len(participant),
         "measures": measures,
     }
     save(result)

@@ -99,6 +99,11 @@ DATABASES = {
         conn_max_age=envint("STEGVIS_DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No server-side cursors: iterating a queryset (the choices of a select box) costs one round
+    # trip instead of three, and PgBouncer in transaction mode, which cannot keep a cursor
+    # between transactions, works in front of the database.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; a busy timeout instead of "database is locked".
     # A 64 MiB page cache (taken only as needed) keeps index pages of large imports in memory.

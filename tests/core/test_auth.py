@@ -118,17 +118,16 @@ def test_security_headers_are_set(client):
 
 
 @pytest.mark.django_db
-def test_last_seen_is_written_at_most_once_a_minute(client, admin, federation):
+def test_last_seen_is_written_at_most_once_a_minute(client, admin, federation, monkeypatch):
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr("stegvis.core.middleware.time.time", lambda: clock[0])
     client.force_login(admin.user)
     client.get(f"/f/{federation.slug}/")
-    session = client.session
-    session["stegvis_last_seen"] -= 59
-    session.save()
     seen = client.session["stegvis_last_seen"]
+    assert seen == 1_800_000_000
+    clock[0] += 59
     client.get(f"/f/{federation.slug}/")
     assert client.session["stegvis_last_seen"] == seen  # 59 s: not rewritten
-    session = client.session
-    session["stegvis_last_seen"] -= 1
-    session.save()
+    clock[0] += 1
     client.get(f"/f/{federation.slug}/")
-    assert client.session["stegvis_last_seen"] > seen - 1  # 60 s: moved to now
+    assert client.session["stegvis_last_seen"] == seen + 60  # 60 s: moved to now

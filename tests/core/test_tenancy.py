@@ -78,7 +78,31 @@ def test_user_in_two_federations_chooses_and_switches(
     body = client.get("/").content.decode()
     assert "Samordningsförbundet Alfa" in body
     assert "Samordningsförbundet Beta" in body
-    assert client.get(f"/f/{other_federation.slug}/").status_code == 200
+    in_beta = client.get(f"/f/{other_federation.slug}/")
+    assert in_beta.status_code == 200
+    assert in_beta.context["current_membership"].role == Role.EVALUATOR
+    assert in_beta.context["current_federation"] == other_federation
+    in_alfa = client.get(f"/f/{federation.slug}/")
+    assert in_alfa.status_code == 200
+    assert in_alfa.context["current_membership"].role == Role.STEERING
+    assert in_alfa.context["current_federation"] == federation
+    # The switcher lists both federations on a federation page too.
+    assert {m.federation for m in in_alfa.context["user_memberships"]} == {
+        federation,
+        other_federation,
+    }
+
+
+@pytest.mark.django_db
+def test_inactive_membership_is_404_while_the_other_still_works(
+    client, federation, other_federation, make_member
+):
+    make_member(federation, Role.STEERING, "dora")
+    member = make_member(other_federation, Role.EVALUATOR, "dora")
+    member.is_active = False
+    member.save()
+    client.force_login(member.user)
+    assert client.get(f"/f/{other_federation.slug}/").status_code == 404
     assert client.get(f"/f/{federation.slug}/").status_code == 200
 
 

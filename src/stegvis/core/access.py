@@ -8,34 +8,24 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from stegvis.core.models import Federation, Membership
-from stegvis.core.tenancy import federation_scope, unscoped
+from stegvis.core.models import Membership
+from stegvis.core.tenancy import unscoped
 
 
 def memberships_for(user) -> list[Membership]:
-    """All active memberships of a user, across federations (for the federation switcher)."""
+    """All active memberships of a user, across federations (for the federation switcher),
+    with everything the current one needs, so one query serves both."""
     if not user.is_authenticated:
         return []
     with unscoped():
-        return list(
+        memberships = list(
             Membership.objects.filter(user=user, is_active=True)
-            .select_related("federation")
+            .select_related("federation", "authority", "association", "hub")
             .order_by("federation__name")
         )
-
-
-def membership_in(user, federation: Federation) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    with federation_scope(federation):
-        membership = (
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("authority", "association", "hub")
-            .first()
-        )
-    if membership is not None:
+    for membership in memberships:
         membership.user = user  # the request's user, not read again
-    return membership
+    return memberships
 
 
 def federation_view(perm: str | None = None):

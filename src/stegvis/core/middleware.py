@@ -12,7 +12,6 @@ from django.contrib.auth.views import redirect_to_login
 
 from stegvis.core import audit
 from stegvis.core.memo import request_memo
-from stegvis.core.models import Federation
 from stegvis.core.tenancy import federation_scope
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -92,14 +91,15 @@ class FederationMiddleware:
         slug = view_kwargs.get("federation_slug")
         if slug is None:
             return None
-        from stegvis.core.access import membership_in
+        from stegvis.core.access import memberships_for
 
-        federation = Federation.objects.filter(slug=slug).first()
-        if federation is None:
-            return None  # the view's decorator answers 404
-        membership = membership_in(request.user, federation)
+        # The user's memberships, with their federations, are read once: the one for this
+        # address and the federation switcher in the layout come from the same query.
+        request.user_memberships = memberships_for(request.user)
+        membership = next((m for m in request.user_memberships if m.federation.slug == slug), None)
         if membership is None:
-            return None
+            return None  # the view's decorator answers 404, member or not, federation or not
+        federation = membership.federation
         request.federation = federation
         request.membership = membership
         view_kwargs.pop("federation_slug")
