@@ -496,7 +496,7 @@ def _case_workers(out: Generated, people: int) -> list[int]:
     through = Membership.interventions.through
     through.objects.bulk_create(
         [
-            through(membership_id=m.pk, intervention_id=iv.pk)
+            through(federation=out.federation, membership_id=m.pk, intervention_id=iv.pk)
             for m in members
             for iv in out.interventions
         ],

@@ -6,7 +6,7 @@ This keeps the door open to distributing tables by ``federation_id`` (docs/scali
 import pytest
 from django.apps import apps
 
-from stegvis.core.tenancy import TenantManager, TenantModel
+from stegvis.core.tenancy import TenantLink, TenantManager, TenantModel
 
 # Tables that are not owned by one federation, and why.
 GLOBAL_MODELS = {
@@ -22,12 +22,47 @@ TENANT_MODELS = [
     if m._meta.app_label
     in {c.label for c in apps.get_app_configs() if c.name.startswith("stegvis.")}
     and m._meta.label_lower not in GLOBAL_MODELS
-    and not m._meta.auto_created
 ]
 
 
 def test_there_are_tenant_models():
     assert len(TENANT_MODELS) >= 6
+
+
+def test_no_link_table_is_created_automatically():
+    """Django's automatic many-to-many tables have no federation column: every many-to-many
+    field between tenant models goes through a ``TenantLink`` model instead."""
+    automatic = [m._meta.db_table for m in TENANT_MODELS if m._meta.auto_created]
+    assert automatic == []
+    links = {
+        m2m.remote_field.through
+        for model in TENANT_MODELS
+        for m2m in model._meta.local_many_to_many
+    }
+    assert len(links) >= 5
+    for link in links:
+        assert issubclass(link, TenantLink), link._meta.label
+
+
+@pytest.mark.django_db
+def test_link_rows_take_the_active_federation(federation, admin, other_intervention):
+    from stegvis.core.models import MembershipIntervention
+    from stegvis.core.tenancy import federation_scope
+
+    with federation_scope(federation):
+        admin.interventions.add(other_intervention)
+        link = MembershipIntervention.objects.get(
+            membership=admin, intervention=other_intervention
+        )
+    assert link.federation_id == federation.pk
+
+
+def test_link_rows_outside_a_federation_scope_are_refused():
+    from stegvis.core.models import MembershipIntervention
+    from stegvis.core.tenancy import TenantScopeError
+
+    with pytest.raises(TenantScopeError):
+        MembershipIntervention(membership_id=1, intervention_id=1)
 
 
 @pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda m: m._meta.label)

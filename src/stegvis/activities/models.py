@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from stegvis.core.tenancy import TenantModel
+from stegvis.core.tenancy import TenantLink, TenantModel
 
 
 class Category(models.TextChoices):
@@ -84,6 +84,7 @@ class Activity(TenantModel):
         verbose_name="ledare med inloggning",
         blank=True,
         related_name="led_activities",
+        through="activities.ActivityLeader",
     )
     gender_restriction = models.CharField(
         "könsbegränsning", max_length=10, choices=GenderRestriction.choices, blank=True
@@ -138,6 +139,22 @@ class Activity(TenantModel):
                 (self.serves_network, "nätverk"),
             )
             if flag
+        ]
+
+
+class ActivityLeader(TenantLink):
+    """A leader with a login who records attendance for the activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE)
+    membership = models.ForeignKey("core.Membership", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "ledare"
+        verbose_name_plural = "ledare"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "activity", "membership"], name="activityleader_unique"
+            )
         ]
 
 

@@ -16,17 +16,23 @@ from django.utils import timezone
 
 from stegvis import __version__
 from stegvis.core.models import Federation, Membership
-from stegvis.core.tenancy import TenantModel, federation_scope
+from stegvis.core.tenancy import TenantLink, TenantModel, federation_scope
 
 # Never leaves the system, not even to its owner: secrets and derived look-up keys.
 EXCLUDED_FIELDS = {"core.apitoken": "*", "participants.participant": {"personal_number_hash"}}
 
 
 def _tenant_models() -> list[type[models.Model]]:
+    """Every table a federation owns, link tables included (docs/scaling.md lists them)."""
     return sorted(
         (m for m in apps.get_models() if issubclass(m, TenantModel)),
         key=lambda m: m._meta.label_lower,
     )
+
+
+def _owned_tables() -> list[type[models.Model]]:
+    """The tables exported as such: link tables appear as pairs under their field's name."""
+    return [m for m in _tenant_models() if not issubclass(m, TenantLink)]
 
 
 def _plain(value):
@@ -46,7 +52,7 @@ def _csv_cell(value) -> str:
 
 def _tables(federation: Federation):
     """Yield (name, columns, rows) for every table of the federation."""
-    for model in _tenant_models():
+    for model in _owned_tables():
         label = model._meta.label_lower
         excluded = EXCLUDED_FIELDS.get(label, set())
         columns = [f.attname for f in model._meta.concrete_fields if f.attname not in excluded]

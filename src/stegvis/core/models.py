@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from stegvis.core.roles import Role, role_has_perm
-from stegvis.core.tenancy import TenantManager, TenantModel, TenantQuerySet
+from stegvis.core.tenancy import TenantLink, TenantManager, TenantModel, TenantQuerySet
 from stegvis.core.validators import normalise_orgnr, validate_giro, validate_orgnr
 
 
@@ -181,6 +181,7 @@ class Membership(TenantModel):
         verbose_name="insatser",
         blank=True,
         related_name="staff",
+        through="core.MembershipIntervention",
     )
     responsibilities = models.CharField("gör vad", max_length=300, blank=True)
     is_active = models.BooleanField("aktiv", default=True)
@@ -216,7 +217,11 @@ class WorkingGroup(TenantModel):
     )
     name = models.CharField("namn", max_length=160)
     members = models.ManyToManyField(
-        Membership, verbose_name="medlemmar", blank=True, related_name="working_groups"
+        Membership,
+        verbose_name="medlemmar",
+        blank=True,
+        related_name="working_groups",
+        through="core.WorkingGroupMember",
     )
     meets = models.CharField("träffas", max_length=160, blank=True)
 
@@ -230,6 +235,37 @@ class WorkingGroup(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MembershipIntervention(TenantLink):
+    """A staff member works in an intervention (their scope of personal data)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+    intervention = models.ForeignKey("interventions.Intervention", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "insats för medlemskap"
+        verbose_name_plural = "insatser för medlemskap"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "membership", "intervention"],
+                name="membershipintervention_unique",
+            )
+        ]
+
+
+class WorkingGroupMember(TenantLink):
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "medlem i samverkansgrupp"
+        verbose_name_plural = "medlemmar i samverkansgrupp"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "group", "membership"], name="workinggroupmember_unique"
+            )
+        ]
 
 
 class AuditQuerySet(TenantQuerySet):

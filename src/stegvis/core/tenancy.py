@@ -135,3 +135,25 @@ class TenantModel(models.Model):
         if self.federation_id is None:
             self.federation = require_federation()
         return super().save(*args, **kwargs)
+
+
+def scoped_federation_id() -> int:
+    """The active federation's key: the default of a link table's federation, because ``add()``
+    and ``set()`` on a many-to-many field write link rows without calling ``save()``."""
+    return require_federation().pk
+
+
+class TenantLink(TenantModel):
+    """Base class of the link tables of many-to-many fields, so they too carry the federation
+    (every tenant table can then be distributed by ``federation_id``; docs/scaling.md)."""
+
+    federation = models.ForeignKey(
+        "core.Federation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        default=scoped_federation_id,
+    )
+
+    class Meta:
+        abstract = True

@@ -238,8 +238,16 @@ def _save_meetings(ctx, meetings: list[tuple[Meeting, list]]) -> None:
     people = Meeting.attendees.through
     orgs = Meeting.authorities.through
     people.objects.bulk_create(
-        [people(meeting_id=m.pk, membership_id=p.pk) for m, staff in meetings for p in staff]
+        [
+            people(federation_id=m.federation_id, meeting_id=m.pk, membership_id=p.pk)
+            for m, staff in meetings
+            for p in staff
+        ]
     )
     orgs.objects.bulk_create(
-        [orgs(meeting_id=m.pk, authority_id=a.pk) for m, _ in meetings for a in authorities]
+        [
+            orgs(federation_id=m.federation_id, meeting_id=m.pk, authority_id=a.pk)
+            for m, _ in meetings
+            for a in authorities
+        ]
     )

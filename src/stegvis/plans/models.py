@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from stegvis.core.tenancy import TenantModel
+from stegvis.core.tenancy import TenantLink, TenantModel
 
 
 class PlanTemplate(TenantModel):
@@ -227,13 +227,18 @@ class Meeting(TenantModel):
     held_on = models.DateField("datum")
     participant_present = models.BooleanField("deltagaren var med", default=True)
     attendees = models.ManyToManyField(
-        "core.Membership", verbose_name="deltagare från stegvis", blank=True, related_name="+"
+        "core.Membership",
+        verbose_name="deltagare från stegvis",
+        blank=True,
+        related_name="+",
+        through="plans.MeetingAttendee",
     )
     authorities = models.ManyToManyField(
         "core.Authority",
         verbose_name="myndigheter och organisationer",
         blank=True,
         related_name="+",
+        through="plans.MeetingAuthority",
     )
     other_attendees = models.CharField(
         "övriga deltagare", max_length=300, blank=True, help_text="T.ex. tolk, anhörig, handledare."
@@ -257,3 +262,31 @@ class Meeting(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on}"
+
+
+class MeetingAttendee(TenantLink):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+    membership = models.ForeignKey("core.Membership", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "deltagare i möte"
+        verbose_name_plural = "deltagare i möte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "meeting", "membership"], name="meetingattendee_unique"
+            )
+        ]
+
+
+class MeetingAuthority(TenantLink):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+    authority = models.ForeignKey("core.Authority", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "myndighet i möte"
+        verbose_name_plural = "myndigheter i möte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "meeting", "authority"], name="meetingauthority_unique"
+            )
+        ]
