@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from stegvis.api.base import ERRORS, MAX_OFFSET, ObjectId, Page, PathId, paginate
 from stegvis.assessments import selectors, services
@@ -153,4 +153,4 @@ def record_ratings(request, enrolment_id: PathId, payload: RatingsIn):
         rater=payload.rater,
         scores={s.dimension_id: s.score for s in payload.scores},
     )
-    return 201, {"items": saved, "count": len(saved)}
+    return Status(201, {"items": saved, "count": len(saved)})

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from stegvis.api.base import ERRORS, MAX_OFFSET, ObjectId, PathId, Year, paginate
 from stegvis.participants import selectors, services
@@ -119,7 +119,7 @@ def create_participant(request, payload: ParticipantIn):
         details=services.PersonDetails(**data),
         consent=services.ConsentDetails(**consent) if consent else None,
     )
-    return (201 if created else 200), participant
+    return Status(201 if created else 200, participant)
 
 
 class ReferralOut(Schema):
@@ -211,7 +211,7 @@ def create_referral(request, payload: ReferralIn):
         income_months=payload.income_months,
         notes=payload.notes,
     )
-    return 201, referral
+    return Status(201, referral)
 
 
 @router.post("/referrals/{referral_id}/decision", response={200: ReferralOut, **ERRORS})

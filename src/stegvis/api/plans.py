@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from stegvis.api.base import ERRORS, MAX_OFFSET, NotFound, ObjectId, Page, PathId, paginate
 from stegvis.core.models import Authority
@@ -217,4 +217,4 @@ def create_meeting(request, enrolment_id: PathId, payload: MeetingIn):
         enrolment=enrolment,
         data=services.MeetingData(**data, attendees=attendees, authorities=authorities),
     )
-    return 201, meeting
+    return Status(201, meeting)
