@@ -273,3 +273,71 @@ def test_capacity_cannot_drop_below_places_taken(make_activity, people, admin, c
         services.activity_update(
             actor=coordinator.user, membership=coordinator, activity=activity, details=details
         )
+
+
+def _cancel(activity, membership, reason="Föreningen har inte längre lokal.", on=None):
+    return services.activity_cancel(
+        actor=membership.user, membership=membership, activity=activity, reason=reason, on=on
+    )
+
+
+def test_cancelling_ends_places_and_cancels_the_sessions_still_to_come(
+    make_activity, people, admin, coordinator
+):
+    # Ten weekly sessions: five held (the last a week ago), today's and four to come.
+    activity = make_activity(sessions=10, first=TODAY - timedelta(days=35))
+    enrolments = people(2)
+    places = [
+        services.place_create(actor=admin.user, membership=admin, activity=activity, enrolment=e)
+        for e in enrolments
+    ]
+    later = services.place_create(
+        actor=admin.user,
+        membership=admin,
+        activity=activity,
+        enrolment=people(1)[0],
+        start_date=TODAY + timedelta(days=14),
+    )
+    _cancel(activity, coordinator)
+
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.CANCELLED
+    assert activity.cancelled_on == TODAY
+    assert activity.cancel_reason == "Föreningen har inte längre lokal."
+    sessions = list(activity.sessions.order_by("date"))
+    assert [s.cancelled for s in sessions] == [False] * 5 + [True] * 5  # today's too
+    assert sessions[5].date == TODAY
+    for place in places:
+        place.refresh_from_db()
+        assert (place.status, place.end_date) == ("left", TODAY)
+    later.refresh_from_db()
+    assert (later.status, later.end_date) == ("left", later.start_date)  # never before it starts
+    logged = AuditEntry.objects.filter(reason="aktiviteten inställd", object_type="participant")
+    assert logged.count() == 3
+    entry = AuditEntry.objects.get(reason="inställd", object_type="activity")
+    assert entry.detail == {"sessions": 5, "places": 3}
+
+
+def test_cancelled_activity_takes_no_places_and_cannot_be_approved(
+    make_activity, people, admin, coordinator
+):
+    activity = _cancel(make_activity(approve=False), coordinator)
+    with pytest.raises(ValidationError, match="inställd"):
+        services.activity_approve(actor=admin.user, membership=coordinator, activity=activity)
+    with pytest.raises(ValidationError, match="inställd"):
+        services.place_create(
+            actor=admin.user, membership=admin, activity=activity, enrolment=people(1)[0]
+        )
+    with pytest.raises(ValidationError, match="redan"):
+        _cancel(activity, coordinator)
+
+
+def test_cancelling_needs_a_reason_and_the_right_role(make_activity, coordinator, leader):
+    activity = make_activity()
+    with pytest.raises(ValidationError, match="varför"):
+        _cancel(activity, coordinator, reason="   ")
+    with pytest.raises(PermissionDenied):
+        _cancel(activity, leader)
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.APPROVED
+    assert not activity.sessions.filter(cancelled=True).exists()

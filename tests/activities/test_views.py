@@ -216,3 +216,49 @@ def test_register_extract_and_timeline_show_the_activity(client, placed, admin, 
     assert extract["praktik_och_arbetsträning"] == []
     body = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/").content.decode()
     assert "Plats i aktivitet" in body
+
+
+def test_coordinator_cancels_an_activity_from_its_page(client, placed, coordinator, federation):
+    activity, place = placed
+    client.force_login(coordinator.user)
+    url = f"/f/{federation.slug}/aktiviteter/{activity.pk}/"
+    assert "Ställ in aktiviteten" in client.get(url).content.decode()
+
+    refused = client.post(f"{url}stall-in/", {"reason": ""}, follow=True)
+    assert "Skriv varför aktiviteten ställs in." in refused.content.decode()
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.APPROVED
+
+    response = client.post(f"{url}stall-in/", {"reason": "Ledaren har flyttat."}, follow=True)
+    body = response.content.decode()
+    assert "Aktiviteten är inställd från" in body
+    assert "Ledaren har flyttat." in body
+    assert "Godkänn aktiviteten" not in body
+    assert "Ställ in aktiviteten</button>" not in body
+    place.refresh_from_db()
+    assert place.status == "left"
+
+
+def test_leader_cannot_cancel_an_activity(client, placed, leader, federation):
+    activity, _ = placed
+    client.force_login(leader.user)
+    response = client.post(
+        f"/f/{federation.slug}/aktiviteter/{activity.pk}/stall-in/", {"reason": "Nej."}
+    )
+    assert response.status_code == 403
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.APPROVED
+
+
+def test_dates_are_swedish_whatever_language_the_browser_asks_for(
+    client, placed, coordinator, federation
+):
+    activity, _ = placed
+    client.force_login(coordinator.user)
+    body = client.get(
+        f"/f/{federation.slug}/aktiviteter/{activity.pk}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
+    session = activity.sessions.order_by("date").first()
+    weekday = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"][session.date.weekday()]
+    assert f"<td>{weekday} {session.date.day} " in body
+    assert '<html lang="sv"' in body

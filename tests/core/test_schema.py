@@ -51,9 +51,7 @@ def test_link_rows_take_the_active_federation(federation, admin, other_intervent
 
     with federation_scope(federation):
         admin.interventions.add(other_intervention)
-        link = MembershipIntervention.objects.get(
-            membership=admin, intervention=other_intervention
-        )
+        link = MembershipIntervention.objects.get(membership=admin, intervention=other_intervention)
     assert link.federation_id == federation.pk
 
 

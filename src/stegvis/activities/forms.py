@@ -170,6 +170,15 @@ class QualityForm(forms.Form):
     note = forms.CharField(label="Samverkansgruppens bedömning", required=False, max_length=500)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Varför ställs aktiviteten in?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Skriv varför aktiviteten ställs in."},
+    )
+
+
 class CompensationFilterForm(forms.Form):
     association = forms.ModelChoiceField(
         label="Förening", queryset=None, required=False, empty_label="Alla"

@@ -102,6 +102,8 @@ class Activity(TenantModel):
     )
     # The rule checks as they stood when the activity was approved.
     approval_checks = models.JSONField("regelprövning vid godkännande", default=list, blank=True)
+    cancelled_on = models.DateField("inställd", null=True, blank=True)
+    cancel_reason = models.CharField("skäl till att den ställdes in", max_length=300, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(

@@ -271,6 +271,8 @@ def activity_approve(*, actor, membership, activity: Activity, on: date | None =
     _require(membership, Perm.MANAGE_ACTIVITIES)
     from stegvis.activities.selectors import activity_checks
 
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError("Aktiviteten är inställd och kan inte godkännas.")
     results = activity_checks(activity)
     failed = [r.explanation for r in results if not r.passed]
     if failed:
@@ -417,17 +419,59 @@ def place_end(*, actor, membership, place: ActivityEnrolment, end_date: date | N
         from stegvis.participants.access import require_intervention_in_scope
 
         require_intervention_in_scope(membership, place.enrolment.intervention)
+    return _leave(actor, place, end_date or timezone.localdate(), "slutat i aktivitet")
+
+
+def _leave(actor, place: ActivityEnrolment, day: date, reason: str) -> ActivityEnrolment:
     place.status = ActivityEnrolment.Status.LEFT
-    place.end_date = end_date or timezone.localdate()
+    place.end_date = max(day, place.start_date)  # a place not yet started ends the day it starts
     place.save(update_fields=["status", "end_date"])
     audit.log(
         actor=actor,
         action=A.UPDATE,
         obj=place.enrolment.participant,
-        reason="slutat i aktivitet",
+        reason=reason,
         detail={"activity": place.activity_id, "place": place.pk},
     )
     return place
+
+
+@transaction.atomic
+def activity_cancel(
+    *, actor, membership, activity: Activity, reason: str, on: date | None = None
+) -> Activity:
+    """Cancel (ställa in) an activity from ``on`` (today): its sessions from that day are
+    cancelled and everyone with a place leaves it. Sessions already held, their attendance and
+    a computed compensation stay as they are: the association is paid for what was held."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    reason = (reason or "").strip()
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(
+            f"Aktiviteten ställdes redan in {activity.cancelled_on:%Y-%m-%d}."
+            if activity.cancelled_on
+            else "Aktiviteten är redan inställd."
+        )
+    if not reason:
+        raise ValidationError({"reason": "Skriv varför aktiviteten ställs in."})
+    day = on or timezone.localdate()
+    sessions = Session.objects.filter(activity=activity, date__gte=day, cancelled=False)
+    cancelled_sessions = sessions.update(cancelled=True, note="Aktiviteten är inställd")
+    places = list(_active_places(activity).select_related("enrolment__participant").order_by("pk"))
+    for place in places:
+        _leave(actor, place, day, "aktiviteten inställd")
+    activity.status = Activity.Status.CANCELLED
+    activity.cancelled_on = day
+    activity.cancel_reason = reason[:300]
+    activity.save(update_fields=["status", "cancelled_on", "cancel_reason"])
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=activity,
+        reason="inställd",
+        detail={"sessions": cancelled_sessions, "places": len(places)},
+    )
+    return activity
 
 
 # --- Attendance -------------------------------------------------------------------------------

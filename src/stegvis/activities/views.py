@@ -203,6 +203,7 @@ def activity_detail(request, pk: int):
             "sessions_form": forms.SessionsForm(prefix="s", initial={"count": 1, "every_days": 7}),
             "cost_form": forms.CostForm(),
             "quality_form": forms.QualityForm(),
+            "cancel_form": forms.CancelForm(),
             "place_form": place_form,
             "compensation": activity.compensations.first(),
             "min_share": selectors.rule_settings().min_attendance_share,
@@ -255,6 +256,32 @@ def activity_quality(request, pk: int):
             _flash(request, exc)
         else:
             messages.success(request, "Samverkansgruppens kvalitetsgodkännande är registrerat.")
+    return redirect("activities:detail", request.federation.slug, activity.pk)
+
+
+@federation_view(Perm.MANAGE_ACTIVITIES)
+@require_POST
+def activity_cancel(request, pk: int):
+    activity = selectors.activity_get(membership=request.membership, pk=pk)
+    form = forms.CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect("activities:detail", request.federation.slug, activity.pk)
+    try:
+        activity = services.activity_cancel(
+            actor=request.user,
+            membership=request.membership,
+            activity=activity,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(
+            request,
+            "Aktiviteten är inställd: kommande tillfällen är inställda och deltagarna har "
+            "slutat i aktiviteten.",
+        )
     return redirect("activities:detail", request.federation.slug, activity.pk)
 
 
