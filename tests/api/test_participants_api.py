@@ -179,3 +179,19 @@ def test_user_in_two_federations_must_name_one(
     assert client.get("/api/v1/interventions", **headers).status_code == 400
     response = client.get("/api/v1/interventions", HTTP_X_FEDERATION="beta", **headers)
     assert response.status_code == 200
+
+
+def test_a_nul_character_is_refused_with_400_naming_the_parameter(api, person, case_worker):
+    # PostgreSQL cannot compare text with NUL in it; it used to end as a server error.
+    response = api(case_worker).get("/participants", q="Ra\x00sha")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Parametern 'q' innehåller ett otillåtet tecken (NUL)."}
+    assert api(case_worker).get("/participants", q="Rasha").json()["count"] == 1
+
+
+def test_a_nul_character_in_a_json_body_is_refused(api, case_worker, intervention):
+    response = api(case_worker).post(
+        "/participants", {"first_name": "A\u0000b", "intervention": intervention.code}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Innehållet innehåller ett otillåtet tecken (NUL)."}
