@@ -195,3 +195,13 @@ def test_a_nul_character_in_a_json_body_is_refused(api, case_worker, interventio
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "Innehållet innehåller ett otillåtet tecken (NUL)."}
+
+
+def test_a_raw_nul_byte_in_a_json_body_is_a_client_error(client, token_for, case_worker):
+    response = client.post(
+        "/api/v1/participants",
+        b'{"first_name": "A\x00b"}',
+        content_type="application/json",
+        **token_for(case_worker),
+    )
+    assert 400 <= response.status_code < 500

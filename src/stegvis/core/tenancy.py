@@ -119,12 +119,16 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         return super().get_queryset().filter(FederationCondition())
 
 
+def _federation_key(**options) -> models.ForeignKey:
+    return models.ForeignKey(
+        "core.Federation", on_delete=models.CASCADE, related_name="+", editable=False, **options
+    )
+
+
 class TenantModel(models.Model):
     """Base class of every table that belongs to a federation (see docs/scaling.md)."""
 
-    federation = models.ForeignKey(
-        "core.Federation", on_delete=models.CASCADE, related_name="+", editable=False
-    )
+    federation = _federation_key()
 
     objects = TenantManager()
 
@@ -147,13 +151,7 @@ class TenantLink(TenantModel):
     """Base class of the link tables of many-to-many fields, so they too carry the federation
     (every tenant table can then be distributed by ``federation_id``; docs/scaling.md)."""
 
-    federation = models.ForeignKey(
-        "core.Federation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        default=scoped_federation_id,
-    )
+    federation = _federation_key(default=scoped_federation_id)
 
     class Meta:
         abstract = True
