@@ -68,7 +68,37 @@ def make_member(db):
 
 @pytest.fixture
 def admin(federation, make_member):
-    return make_member(federation, Role.FEDERATION_ADMIN, "alice")
+    """Alice administers the federation and is, explicitly, also a case worker in every
+    intervention of it (assigned as each is created): the one member most tests need, who
+    may both set things up and work with participants. The administrator role alone sees no
+    personal data: see ``pure_admin``."""
+    from django.db.models.signals import post_save
+
+    with federation_scope(federation):
+        existing = list(Intervention.objects.all())
+    membership = make_member(
+        federation,
+        Role.FEDERATION_ADMIN,
+        "alice",
+        extra_roles=[Role.CASE_WORKER],
+        interventions=existing,
+    )
+
+    def assign(sender, instance, created, **kwargs):
+        if created and instance.federation_id == federation.pk:
+            with federation_scope(federation):
+                membership.interventions.add(instance)
+
+    post_save.connect(assign, sender=Intervention, dispatch_uid="test-admin-assign")
+    yield membership
+    post_save.disconnect(sender=Intervention, dispatch_uid="test-admin-assign")
+
+
+@pytest.fixture
+def pure_admin(federation, make_member):
+    """The federation administrator role alone: organisations, users, code lists, the audit
+    log; no personal data."""
+    return make_member(federation, Role.FEDERATION_ADMIN, "adam")
 
 
 @pytest.fixture
@@ -78,7 +108,11 @@ def case_worker(federation, intervention, make_member):
 
 @pytest.fixture
 def outsider(other_federation, make_member):
-    return make_member(other_federation, Role.FEDERATION_ADMIN, "charlie")
+    """Charlie administers federation B and is a case worker there too: every right in B,
+    none in A."""
+    return make_member(
+        other_federation, Role.FEDERATION_ADMIN, "charlie", extra_roles=[Role.CASE_WORKER]
+    )
 
 
 @pytest.fixture

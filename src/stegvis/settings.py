@@ -198,6 +198,9 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 STEGVIS_DEFAULTS = {
     "small_cell_threshold": 5,
     "retention_days_after_exit": 365 * 2,
+    # After a consent is withdrawn and no other is in force: days before `stegvis purge`
+    # removes the identifying data (time to undo a withdrawal recorded by mistake).
+    "purge_days_after_withdrawal": 30,
     "nad_compensation_sek": 1500,
     "nad_min_sessions": 5,
     "nad_participants_per_leader": 10,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("logga-in/", core_views.LoginView.as_view(), name="login"),
     path("logga-ut/", core_views.logout_view, name="logout"),
+    path("konto/", core_views.account, name="account"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", stegvis_api.urls),
     path("f/<slug:federation_slug>/", include(federation_patterns)),

@@ -64,9 +64,9 @@ def stranger(federation, other_intervention, make_member):
 
 
 def personal(ok=200):
-    """Status per role for an endpoint on personal data: the admin and the case worker in the
-    intervention get ``ok``; every role without personal data gets 403."""
-    staff = (Role.FEDERATION_ADMIN, Role.CASE_WORKER)
+    """Status per role for an endpoint on personal data: the case worker in the intervention
+    gets ``ok``; every role without personal data, the administrator's included, gets 403."""
+    staff = (Role.CASE_WORKER,)
     return {role: ok if role in staff else 403 for role in ROLES}
 
 

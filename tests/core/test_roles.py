@@ -10,6 +10,7 @@ def test_every_role_has_a_permission_set():
 @pytest.mark.parametrize(
     "role",
     [
+        Role.FEDERATION_ADMIN,
         Role.INTERVENTION_LEAD,
         Role.STEERING,
         Role.EVALUATOR,
@@ -19,6 +20,10 @@ def test_every_role_has_a_permission_set():
 )
 def test_roles_without_personal_data(role):
     assert not (ROLE_PERMISSIONS[role] & PERSONAL_DATA_PERMS)
+
+
+def test_only_emergency_access_lends_all_personal_data():
+    assert not any(Perm.VIEW_ALL_PERSONAL_DATA in perms for perms in ROLE_PERMISSIONS.values())
 
 
 def test_case_worker_sees_personal_data_only_in_scope():

@@ -56,7 +56,26 @@ def register(scope, admin):
 
 @pytest.fixture
 def enrol(admin):
+    """Enrol a person; a named person without consent for that intervention gets one first,
+    recorded on the spot as the web flow offers (consent is the gate)."""
+
     def do(participant, intervention, start, end=None, **kwargs):
+        from stegvis.participants.access import active_consent_q
+
+        has_consent = participant.consents.filter(
+            active_consent_q(), intervention=intervention
+        ).exists()
+        if not participant.is_anonymous and not has_consent:
+            services.consent_give(
+                actor=admin.user,
+                participant=participant,
+                intervention=intervention,
+                details=services.ConsentDetails(
+                    scope=Consent.Scope.SHARING,
+                    method=Consent.Method.WRITTEN,
+                    given_on=min(start, date(2026, 1, 10)),
+                ),
+            )
         return services.enrolment_create(
             actor=admin.user,
             membership=admin,

@@ -100,13 +100,13 @@ def test_roles_without_personal_data_are_refused(client, person, federation, mak
     assert "Haddad" not in dashboard
 
 
-def test_protected_identity_never_shows_name_or_number(
-    client, scope, admin, intervention, register, enrol, federation
+def test_protected_identity_never_shows_name_or_number_to_others_than_the_main_contact(
+    client, scope, admin, case_worker, intervention, register, enrol, federation
 ):
     person = register(
         intervention, first_name="Hemlig", last_name="Person", protected_identity=True
     )
-    enrol(person, intervention, date(2026, 1, 1), main_contact=admin)
+    enrol(person, intervention, date(2026, 1, 1), main_contact=case_worker)
     client.force_login(admin.user)
     for url in (
         f"/f/{federation.slug}/deltagare/",
@@ -118,6 +118,13 @@ def test_protected_identity_never_shows_name_or_number(
         assert "Person " not in body
     extract = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/utdrag.json").json()
     assert "personnummer" not in extract["person"]
+    # The main contact sees the name on the page, but lists mask it for him too.
+    client.force_login(case_worker.user)
+    assert (
+        "Hemlig Person"
+        in client.get(f"/f/{federation.slug}/deltagare/{person.pk}/").content.decode()
+    )
+    assert "Hemlig" not in client.get(f"/f/{federation.slug}/deltagare/").content.decode()
 
 
 def test_register_extract_holds_everything_and_is_logged_as_export(

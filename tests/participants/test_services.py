@@ -56,20 +56,43 @@ def test_without_consent_only_an_anonymous_record_exists(scope, intervention, re
     assert (person.gender, person.municipality) == ("kvinna", "Kristianstad")
 
 
-def test_protected_identity_is_anonymous_even_with_consent(scope, intervention, register):
+def test_protected_identity_with_consent_keeps_name_and_number_masked_by_default(
+    scope, intervention, register
+):
     person = register(intervention, protected_identity=True)
+    assert not person.is_anonymous
+    assert person.protected_identity
+    assert person.personal_number
+    assert person.consents.count() == 1
+    fresh = type(person).objects.get(pk=person.pk)
+    assert fresh.identity_masked
+    assert "Skyddad identitet" in fresh.display_name
+
+
+def test_protected_identity_without_consent_is_anonymous(scope, admin, intervention):
+    person, _ = services.participant_register(
+        actor=admin.user,
+        membership=admin,
+        intervention=intervention,
+        details=services.PersonDetails(
+            gender="kvinna", birth_year=1990, municipality="Osby", protected_identity=True
+        ),
+        consent=None,
+    )
     assert person.is_anonymous
     assert person.protected_identity
     assert person.personal_number == ""
-    assert person.first_name == ""
-    assert person.consents.count() == 0
-    assert "Anonym" in person.display_name
 
 
-def test_consent_withdrawal_anonymises_and_is_logged(scope, admin, intervention, register):
+def test_consent_withdrawal_keeps_identity_until_purge_which_anonymises_and_logs(
+    scope, admin, intervention, register
+):
     person = register(intervention, phone="070-123 45 67")
     consent = person.consents.get()
     services.consent_withdraw(actor=admin.user, consent=consent, withdrawn_on=date(2026, 2, 1))
+    person.refresh_from_db()
+    assert not person.is_anonymous
+    services.participants_purge(actor=admin.user, today=date(2026, 12, 1), dry_run=False)
     person.refresh_from_db()
     assert person.is_anonymous
     assert person.anonymised_at is not None

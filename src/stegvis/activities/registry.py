@@ -12,10 +12,15 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _activities_section(participant):
-    places = ActivityEnrolment.objects.filter(enrolment__participant=participant).select_related(
-        "activity__association"
-    )
+def _in(qs, ids):
+    """The rows of the interventions the extract covers (``None``: all of them)."""
+    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
+
+
+def _activities_section(participant, ids=None):
+    places = _in(
+        ActivityEnrolment.objects.filter(enrolment__participant=participant), ids
+    ).select_related("activity__association")
     items = []
     for place in places:
         attended = Attendance.objects.filter(place=place)
@@ -32,9 +37,12 @@ def _activities_section(participant):
     return "aktiviteter", items
 
 
-def _placements_section(participant):
-    bookings = PlacementBooking.objects.filter(
-        enrolment__participant=participant, cancelled_on__isnull=True
+def _placements_section(participant, ids=None):
+    bookings = _in(
+        PlacementBooking.objects.filter(
+            enrolment__participant=participant, cancelled_on__isnull=True
+        ),
+        ids,
     ).select_related("placement")
     return "praktik_och_arbetsträning", [
         {

@@ -185,7 +185,9 @@ def attendance_sheet(*, membership: Membership, session: Session) -> list[Attend
     for place in places:
         participant = place.enrolment.participant
         people.append(participant)
-        first = participant.first_name if not participant.is_anonymous else ""
+        # A protected identity is never named on a leader's list.
+        masked = participant.is_anonymous or participant.protected_identity
+        first = "" if masked else participant.first_name
         rows.append(AttendanceRow(place.pk, first or participant.reference, recorded.get(place.pk)))
     audit.log_reads(actor=membership.user, objects=people, reason="närvarolista")
     return rows

@@ -21,7 +21,6 @@ from stegvis.core.access import federation_view
 from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
-from stegvis.participants.models import Enrolment
 
 
 def _flash(request, exc: ValidationError) -> None:
@@ -213,10 +212,11 @@ def activity_detail(request, pk: int):
 
 def _placeable(membership, activity):
     """Active enrolments in the viewer's interventions without a place in this activity."""
+    from stegvis.participants.selectors import enrolments_in_scope
+
     return (
-        Enrolment.objects.filter(
-            intervention_id__in=intervention_ids_in_scope(membership), end_date__isnull=True
-        )
+        enrolments_in_scope(membership)
+        .filter(end_date__isnull=True)
         .exclude(activity_places__activity=activity, activity_places__status="active")
         .select_related("participant", "intervention")
         .order_by("participant__first_name", "participant__last_name")
@@ -495,7 +495,12 @@ def attendance_toggle(request, session_pk: int, place_pk: int):
         )
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
-    first = place.enrolment.participant.first_name or place.enrolment.participant.reference
+    person = place.enrolment.participant
+    first = (
+        person.reference
+        if person.is_anonymous or person.protected_identity
+        else person.first_name or person.reference
+    )
     audit.log(
         actor=request.user,
         action=audit.Action.READ,
@@ -709,9 +714,13 @@ def placement_detail(request, pk: int):
     placement = selectors.placement_get(membership=membership, pk=pk)
     form = None
     if can_see_personal_data(membership):
-        enrolments = Enrolment.objects.filter(
-            intervention_id__in=intervention_ids_in_scope(membership), end_date__isnull=True
-        ).select_related("participant", "intervention")
+        from stegvis.participants.selectors import enrolments_in_scope
+
+        enrolments = (
+            enrolments_in_scope(membership)
+            .filter(end_date__isnull=True)
+            .select_related("participant", "intervention")
+        )
         audit.log_reads(
             actor=request.user,
             objects=[e.participant for e in enrolments],

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from stegvis.core.tenancy import TenantScopeError
+from stegvis.participants.access import ConsentRequired
 
 MAX_LIMIT = 500
 # Identifiers are 64-bit integers in the database; anything larger is refused as a 422
@@ -57,6 +58,7 @@ ERRORS = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    409: ErrorOut,
     422: ValidationErrorOut,
     429: ErrorOut,
 }
@@ -123,6 +125,12 @@ def invalid(request, exc):
     else:
         detail = exc.messages
     return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(ConsentRequired)
+def consent_missing(request, exc):
+    """Consent is the gate: a write without it conflicts with the person's state (409)."""
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -6,15 +6,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from stegvis.api.base import ERRORS, MAX_OFFSET, ObjectId, PathId, Year, paginate
+from stegvis.core.roles import Perm
 from stegvis.participants import selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
-from stegvis.participants.models import Consent, Enrolment, Referral
+from stegvis.participants.models import Consent
 
 router = Router(tags=["deltagare"])
+
+
+class ConsentOut(Schema):
+    id: int
+    intervention: str = Field(..., alias="intervention.code")
+    scope: str
+    method: str
+    given_on: date
+    withdrawn_on: date | None
 
 
 class ParticipantOut(Schema):
@@ -37,6 +48,27 @@ class ParticipantOut(Schema):
     education_level: str
     phone: str
     email: str
+    consents: list[ConsentOut] = []
+
+    # A protected identity's name and number are for the main contact alone.
+    @staticmethod
+    def resolve_first_name(obj) -> str:
+        return "" if obj.identity_masked else obj.first_name
+
+    @staticmethod
+    def resolve_last_name(obj) -> str:
+        return "" if obj.identity_masked else obj.last_name
+
+    @staticmethod
+    def resolve_personal_number(obj) -> str:
+        return "" if obj.identity_masked else obj.personal_number
+
+    @staticmethod
+    def resolve_consents(obj, context) -> list:
+        membership = getattr(context["request"], "membership", None)
+        if obj.pk is None or membership is None or getattr(obj, "is_echo", False):
+            return []
+        return selectors.visible_consents(obj, membership)
 
 
 class ParticipantList(Schema):
@@ -53,7 +85,9 @@ class ConsentIn(Schema):
 
 
 class ParticipantIn(Schema):
-    intervention: str = Field(..., description="Insatsens kod")
+    intervention: str | None = Field(
+        None, description="Insatsens kod (krävs med samtycke; anonym registrering utan)"
+    )
     gender: str
     municipality: str
     consent: ConsentIn | None = Field(None, description="Utan samtycke: anonym registrering")
@@ -75,7 +109,9 @@ class ParticipantIn(Schema):
 
 class ParticipantFilters(Schema):
     intervention: str | None = Field(None, description="Insatskod")
-    q: str | None = Field(None, description="Sök på namn")
+    q: str | None = Field(
+        None, description="Sök på namn, D-nummer (D-000123) eller exakt personnummer"
+    )
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -108,18 +144,85 @@ def get_participant(request, participant_id: PathId):
 def create_participant(request, payload: ParticipantIn):
     membership = request.membership
     require_personal_data(membership)
-    intervention = _intervention_by_code(request, payload.intervention)
+    if not membership.has_perm(Perm.REGISTER_PARTICIPANTS):
+        raise PermissionDenied("Din roll kan inte registrera deltagare.")
+    intervention = (
+        _intervention_by_code(request, payload.intervention) if payload.intervention else None
+    )
     data = payload.dict()
     consent = data.pop("consent")
     data.pop("intervention")
+    details = services.PersonDetails(**data)
     participant, created = services.participant_register(
         actor=request.user,
         membership=membership,
         intervention=intervention,
-        details=services.PersonDetails(**data),
+        details=details,
         consent=services.ConsentDetails(**consent) if consent else None,
     )
-    return Status(201 if created else 200, participant)
+    if not created and not participant.is_anonymous:
+        # Found again by number: answer no more than the caller supplied.
+        echo = services.registration_echo(participant, details)
+        echo.is_echo = True
+        return Status(200, echo)
+    selectors.reveal_identity(participant, membership)
+    return Status(201, participant)
+
+
+class ConsentCreateIn(Schema):
+    intervention: str = Field(..., description="Insatsens kod")
+    scope: Literal["registration", "sharing"]
+    method: Literal["written", "verbal"]
+    given_on: date
+    language: str = "sv"
+    witnessed_by: str = Field("", max_length=120)
+    personal_number: str = Field(
+        "", description="För en anonym registrering som blir namngiven med samtycket"
+    )
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+
+
+class WithdrawIn(Schema):
+    withdrawn_on: date
+    note: str = Field("", max_length=300)
+
+
+@router.post("/participants/{participant_id}/consents", response={201: ConsentOut, **ERRORS})
+def create_consent(request, participant_id: PathId, payload: ConsentCreateIn):
+    membership = request.membership
+    participant = selectors.participant_get(membership=membership, pk=participant_id, reason="api")
+    consent = services.consent_record(
+        actor=request.user,
+        membership=membership,
+        participant=participant,
+        intervention=_intervention_by_code(request, payload.intervention),
+        details=services.ConsentDetails(
+            scope=payload.scope,
+            method=payload.method,
+            given_on=payload.given_on,
+            language=payload.language,
+            witnessed_by=payload.witnessed_by,
+        ),
+        personal_number=payload.personal_number,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+    )
+    return Status(201, consent)
+
+
+@router.post("/consents/{consent_id}/withdraw", response={200: ConsentOut, **ERRORS})
+def withdraw_consent(request, consent_id: PathId, payload: WithdrawIn):
+    membership = request.membership
+    consent = selectors.consent_get(membership=membership, pk=consent_id)
+    services.consent_withdraw(
+        actor=request.user,
+        consent=consent,
+        withdrawn_on=payload.withdrawn_on,
+        note=payload.note,
+    )
+    consent.refresh_from_db()
+    return consent
 
 
 class ReferralOut(Schema):
@@ -169,9 +272,7 @@ class ReferralFilters(Schema):
 
 
 def _referrals(request):
-    require_personal_data(request.membership)
-    ids = [i.pk for i in interventions_in_scope(request.membership)]
-    return Referral.objects.filter(intervention_id__in=ids).select_related("intervention")
+    return selectors.referrals_in_scope(request.membership).select_related("intervention")
 
 
 @router.get("/referrals", response={200: ReferralList, **ERRORS})
@@ -286,10 +387,8 @@ class ExitIn(Schema):
 @router.get("/enrolments", response={200: EnrolmentList, **ERRORS})
 def list_enrolments(request, filters: Query[EnrolmentFilters]):
     membership = request.membership
-    require_personal_data(membership)
-    ids = [i.pk for i in interventions_in_scope(membership)]
     qs = (
-        Enrolment.objects.filter(intervention_id__in=ids)
+        selectors.enrolments_in_scope(membership)
         .select_related("intervention", "participant")
         .order_by("-start_date", "-id")
     )

@@ -73,11 +73,16 @@ def timeline_events(participant, membership):
     return events
 
 
-def _extract_assessments(participant):
+def _in(qs, ids):
+    """The rows of the interventions the extract covers (``None``: all of them)."""
+    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
+
+
+def _extract_assessments(participant, ids=None):
     labels = reference.labels(reference.Kind.EDUCATION_LEVEL)
     interests = selectors.interest_labels()
     items = []
-    for a in Assessment.objects.filter(enrolment__participant=participant).select_related(
+    for a in _in(Assessment.objects.filter(enrolment__participant=participant), ids).select_related(
         "enrolment__intervention"
     ):
         items.append(
@@ -121,9 +126,9 @@ def _extract_assessments(participant):
     return "kartläggningar", items
 
 
-def _extract_ratings(participant):
+def _extract_ratings(participant, ids=None):
     ratings = (
-        StepRating.objects.filter(enrolment__participant=participant)
+        _in(StepRating.objects.filter(enrolment__participant=participant), ids)
         .select_related("dimension", "enrolment__intervention")
         .order_by("rated_on", "dimension__position")
     )

@@ -21,7 +21,7 @@ from stegvis.core import reference
 from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.participants import selectors as participant_selectors
-from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
+from stegvis.participants.access import require_personal_data
 from stegvis.participants.models import Enrolment
 
 # --- Several enrolments' rows, read once per request -------------------------------------------
@@ -68,7 +68,7 @@ def assessments_in_scope(
     the caller logs the participants it shows."""
     require_personal_data(membership)
     qs = Assessment.objects.filter(
-        enrolment__intervention_id__in=intervention_ids_in_scope(membership)
+        enrolment__in=participant_selectors.enrolments_in_scope(membership)
     )
     if enrolment_id:
         qs = qs.filter(enrolment_id=enrolment_id)
@@ -266,9 +266,11 @@ def priority_list(
     """Ongoing enrolments in the viewer's interventions, highest priority first. Unread: the
     caller logs the participants it shows."""
     require_personal_data(membership)
-    qs: QuerySet[Enrolment] = Enrolment.objects.filter(
-        intervention_id__in=intervention_ids_in_scope(membership), end_date__isnull=True
-    ).select_related("participant", "intervention", "main_contact__user")
+    qs: QuerySet[Enrolment] = (
+        participant_selectors.enrolments_in_scope(membership)
+        .filter(end_date__isnull=True)
+        .select_related("participant", "intervention", "main_contact__user")
+    )
     if intervention_id:
         qs = qs.filter(intervention_id=intervention_id)
     if mine:

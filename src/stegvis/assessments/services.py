@@ -29,7 +29,7 @@ from stegvis.assessments.models import (
 from stegvis.core import audit
 from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
-from stegvis.participants.access import require_intervention_in_scope
+from stegvis.participants.access import require_active_consent, require_intervention_in_scope
 from stegvis.participants.models import Enrolment
 
 A = audit.Action
@@ -184,6 +184,7 @@ def assessment_create(
 ) -> Assessment:
     """Save a new version of the enrolment's assessment (earlier versions stay as they were)."""
     require_intervention_in_scope(membership, enrolment.intervention)
+    require_active_consent(enrolment.participant, enrolment.intervention)
     _validate(data)
     # Lock the enrolment row so two saves at once cannot take the same version number.
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
@@ -239,6 +240,7 @@ def ratings_record(
     """Record one rating occasion: ``scores`` maps dimension id to 1–5. A second recording on
     the same day by the same kind of rater replaces the first (a correction)."""
     require_intervention_in_scope(membership, enrolment.intervention)
+    require_active_consent(enrolment.participant, enrolment.intervention)
     if rater not in StepRating.Rater.values:
         raise ValidationError({"rater": "Välj vem som skattar."})
     if rated_on > timezone.localdate():

@@ -17,10 +17,20 @@ def memberships_for(user) -> list[Membership]:
     with everything the current one needs, so one query serves both."""
     if not user.is_authenticated:
         return []
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from stegvis.core.models import EmergencyAccess
+
+    now = timezone.now()
+    emergency = EmergencyAccess.objects.filter(
+        membership=OuterRef("pk"), ended_at__isnull=True, started_at__lte=now, expires_at__gt=now
+    )
     with unscoped():
         memberships = list(
             Membership.objects.filter(user=user, is_active=True)
             .select_related("federation", "authority", "association", "hub")
+            .annotate(emergency_flag=Exists(emergency))
             .order_by("federation__name")
         )
     for membership in memberships:

@@ -20,7 +20,15 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label="E-post", required=False)
     phone = forms.CharField(label="Telefon", max_length=40, required=False)
     title = forms.CharField(label="Titel", max_length=120, required=False)
-    role = forms.ChoiceField(label="Roll", choices=Role.choices)
+    role = forms.ChoiceField(label="Roll", choices=[("", "Välj roll"), *Role.choices])
+    extra_roles = forms.MultipleChoiceField(
+        label="Fler roller i förbundet",
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Till exempel en administratör som också är handläggare. Varje roll ges "
+        "uttryckligen; administratörsrollen ensam ser inga personuppgifter.",
+    )
     authority = forms.ModelChoiceField(
         label="Organisation", queryset=None, required=False, empty_label="–"
     )
@@ -45,34 +53,41 @@ class MemberForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Minst 10 tecken, inte bara siffror och inte ett vanligt lösenord. "
-        "Lämna tomt för att behålla nuvarande.",
+        help_text="Minst 10 tecken, inte bara siffror och inte ett vanligt lösenord.",
     )
     is_active = forms.BooleanField(label="Aktiv", required=False, initial=True)
 
-    def __init__(self, *args, existing=None, **kwargs):
+    ACCOUNT_FIELDS = ("first_name", "last_name", "email", "phone", "title", "password")
+
+    def __init__(self, *args, existing=None, account_managed=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing = existing
+        self.account_managed = account_managed
         self.fields["authority"].queryset = Authority.objects.all()
         self.fields["association"].queryset = Association.objects.filter(active=True)
         self.fields["hub"].queryset = Hub.objects.all()
         self.fields["interventions"].queryset = Intervention.objects.order_by("code")
         if existing is not None:
             self.fields["username"].disabled = True
+            self.fields["password"].help_text += " Lämna tomt för att behålla nuvarande."
+        if not account_managed:
+            # The account is also used in another federation: only its owner changes it.
+            for name in self.ACCOUNT_FIELDS:
+                self.fields[name].disabled = True
+            self.fields["password"].help_text = (
+                "Kontot används även i ett annat förbund: bara personen själv kan ändra "
+                "namn, e-post och lösenord."
+            )
 
     def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if self.existing is None and User.objects.filter(username__iexact=username).exists():
-            # The same person may already work in another federation: add a membership.
-            self.reused_user = User.objects.get(username__iexact=username)
-        return username
+        return self.cleaned_data["username"].strip()
 
     def clean(self):
         data = super().clean()
         password = data.get("password")
-        if self.existing is None and not password and not getattr(self, "reused_user", None):
+        if self.existing is None and not password:
             self.add_error("password", "Ange ett lösenord för det nya kontot.")
-        if password:
+        if password and self.account_managed:
             try:
                 validate_password(
                     password,
@@ -85,9 +100,15 @@ class MemberForm(forms.Form):
                 )
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
-        if data.get("role") == Role.ASSOCIATION_LEADER and not data.get("association"):
+        roles = [data.get("role"), *data.get("extra_roles", [])]
+        if Role.ASSOCIATION_LEADER in roles and not data.get("association"):
             self.add_error("association", "En föreningsledare hör till en förening.")
         return data
+
+    @property
+    def roles(self) -> list[str]:
+        data = self.cleaned_data
+        return [data["role"], *[r for r in data.get("extra_roles", []) if r != data["role"]]]
 
 
 class AuthorityForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from stegvis.core.admin_forms import (
     ReferenceCodeForm,
     WorkingGroupForm,
 )
+from stegvis.core.forms import apply_errors
 from stegvis.core.models import (
     Association,
     Authority,
@@ -43,7 +44,7 @@ def members(request):
     )
     role = request.GET.get("roll")
     if role in Role.values:
-        people = people.filter(role=role)
+        people = [m for m in people if m.has_role(role)]
     return render(
         request, "core/admin/members.html", {"people": people, "roles": Role.choices, "role": role}
     )
@@ -53,8 +54,10 @@ def members(request):
 def member_edit(request, pk: int | None = None):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk) if pk else None
     initial = {}
+    managed = True
     if membership:
         user = membership.user
+        managed = services.account_is_managed_by(user, request.federation)
         initial = {
             "username": user.username,
             "first_name": user.first_name,
@@ -63,6 +66,7 @@ def member_edit(request, pk: int | None = None):
             "phone": user.phone,
             "title": user.title,
             "role": membership.role,
+            "extra_roles": list(membership.roles[1:]),
             "authority": membership.authority,
             "association": membership.association,
             "hub": membership.hub,
@@ -70,41 +74,37 @@ def member_edit(request, pk: int | None = None):
             "responsibilities": membership.responsibilities,
             "is_active": membership.is_active,
         }
-    form = MemberForm(request.POST or None, initial=initial, existing=membership)
+    form = MemberForm(
+        request.POST or None, initial=initial, existing=membership, account_managed=managed
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if (
-            membership is None
-            and Membership.objects.filter(user__username__iexact=data["username"]).exists()
-        ):
-            form.add_error("username", "Personen är redan medarbetare i förbundet.")
+        try:
+            services.membership_save(
+                actor=request.user,
+                federation=request.federation,
+                membership=membership,
+                username=data["username"],
+                roles=form.roles,
+                account={name: data.get(name, "") for name in services.ACCOUNT_FIELDS},
+                password=(data["password"] or None) if managed else None,
+                interventions=list(data["interventions"]),
+                authority=data["authority"],
+                association=data["association"],
+                hub=data["hub"],
+                responsibilities=data["responsibilities"],
+                is_active=data["is_active"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
-            try:
-                services.user_create_or_update(
-                    federation=request.federation,
-                    username=membership.user.username if membership else data["username"],
-                    role=data["role"],
-                    password=data["password"] or None,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    title=data["title"],
-                    phone=data["phone"],
-                    interventions=list(data["interventions"]),
-                    authority=data["authority"],
-                    association=data["association"],
-                    hub=data["hub"],
-                    responsibilities=data["responsibilities"],
-                    is_active=data["is_active"],
-                    actor=request.user,
-                    check_password=False,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "Medarbetaren är sparad.")
-                return redirect("core:members", request.federation.slug)
-    return render(request, "core/admin/member_edit.html", {"form": form, "membership": membership})
+            messages.success(request, "Medarbetaren är sparad.")
+            return redirect("core:members", request.federation.slug)
+    return render(
+        request,
+        "core/admin/member_edit.html",
+        {"form": form, "membership": membership, "account_managed": managed},
+    )
 
 
 @federation_view()

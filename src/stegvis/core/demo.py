@@ -40,6 +40,15 @@ class DemoContext:
     users: dict[str, Membership] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def staff(self, code: str) -> list[Membership]:
+        """The demo's case workers of an intervention (main or extra role): they register and
+        write its participants' data, as in real work; the administrator sees none."""
+        return [
+            m
+            for m in self.users.values()
+            if m.has_role(Role.CASE_WORKER) and code in {i.code for i in m.interventions.all()}
+        ]
+
 
 HUBS = [
     ("nordost", "Nordöst", "Kristianstad", ["Kristianstad", "Hässleholm", "Bromölla", "Osby"]),
@@ -126,6 +135,16 @@ USERS = [
         ["NAD-NO", "NAD-NV"],
     ),
     (
+        "adminhandlaggare",
+        Role.FEDERATION_ADMIN,
+        "Lena",
+        "Ekström",
+        "Utvecklingsledare",
+        "helsingborg",
+        "Administrerar kodlistor och är handläggare i NAD Syd och Mellanskåne",
+        ["NAD-SYD", "NAD-MS"],
+    ),
+    (
         "handlaggare2",
         Role.CASE_WORKER,
         "Ali",
@@ -167,6 +186,11 @@ USERS = [
         [],
     ),
 ]
+
+
+# Roles held besides the main one: the administrator who is also a case worker holds both,
+# explicitly (SPEC §1).
+EXTRA_ROLES = {"adminhandlaggare": [Role.CASE_WORKER]}
 
 
 def demo_orgnr(rng: random.Random) -> str:
@@ -235,6 +259,7 @@ def seed(ctx: DemoContext) -> None:
             interventions=[ctx.interventions[c] for c in codes],
             responsibilities=duties,
             check_password=False,
+            extra_roles=EXTRA_ROLES.get(username, []),
         )
         user.title = title
         user.phone = fake.phone_number()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 
 from stegvis.core.models import AuditEntry
@@ -58,3 +58,59 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label="Skäl till nödåtkomsten",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Till exempel: personen är akut sjuk och huvudkontakten kan inte nås. "
+        "Skälet loggas med varje läsning och granskas av dataskyddsombudet.",
+    )
+    hours = forms.TypedChoiceField(
+        label="Hur länge",
+        coerce=int,
+        choices=[(1, "1 timme"), (2, "2 timmar"), (4, "4 timmar"), (8, "8 timmar")],
+        initial=2,
+    )
+
+
+class LogReviewForm(forms.Form):
+    date_from = forms.DateField(
+        label="Från", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Till", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "Till-datumet ligger före från-datumet.")
+        return data
+
+
+class AccountForm(forms.Form):
+    first_name = forms.CharField(label="Förnamn", max_length=150)
+    last_name = forms.CharField(label="Efternamn", max_length=150)
+    email = forms.EmailField(label="E-post", required=False)
+    phone = forms.CharField(label="Telefon", max_length=40, required=False)
+    title = forms.CharField(label="Titel", max_length=120, required=False)
+
+
+class SwedishPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Det nuvarande lösenordet stämmer inte.",
+        "password_mismatch": "Lösenorden är inte lika.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Nuvarande lösenord"
+        self.fields["new_password1"].label = "Nytt lösenord"
+        self.fields[
+            "new_password1"
+        ].help_text = "Minst 10 tecken, inte bara siffror och inte ett vanligt lösenord."
+        self.fields["new_password2"].label = "Nytt lösenord igen"

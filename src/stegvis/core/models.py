@@ -183,6 +183,9 @@ class Membership(TenantModel):
         related_name="staff",
         through="core.MembershipIntervention",
     )
+    # Further roles of the same person in the same federation, given explicitly (an
+    # administrator who is also a case worker holds both; SPEC §1, as in SUS).
+    extra_roles = models.JSONField("fler roller", default=list, blank=True)
     responsibilities = models.CharField("gör vad", max_length=300, blank=True)
     is_active = models.BooleanField("aktiv", default=True)
 
@@ -197,8 +200,44 @@ class Membership(TenantModel):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The main role first, then the extra ones (each once)."""
+        extra = [r for r in (self.extra_roles or []) if r != self.role and r in Role.values]
+        return (self.role, *dict.fromkeys(extra))
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
     def has_perm(self, perm: str) -> bool:
-        return self.is_active and role_has_perm(self.role, perm)
+        if not self.is_active:
+            return False
+        if any(role_has_perm(role, perm) for role in self.roles):
+            return True
+        # Emergency access lends the right to see every participant for a limited time.
+        return perm == "view_all_personal_data" and self.emergency_access_active()
+
+    def emergency_access_active(self) -> bool:
+        cached = self.__dict__.get("_emergency_cache")
+        if cached is None:
+            from stegvis.core.emergency import active_emergency_access
+
+            # ``emergency_flag`` is annotated by the request's membership query, so a page
+            # without emergency access asks nothing more.
+            if self.__dict__.get("emergency_flag") is False:
+                cached = (None,)
+            else:
+                cached = (active_emergency_access(self),)
+            self._emergency_cache = cached
+        return cached[0] is not None
+
+    @property
+    def emergency_access(self):
+        return self._emergency_cache[0] if self.emergency_access_active() else None
+
+    def get_role_display(self) -> str:
+        labels = dict(Role.choices)
+        return " och ".join(labels.get(role, role) for role in self.roles)
 
     @property
     def organisation_name(self) -> str:
@@ -304,6 +343,7 @@ class AuditEntry(TenantModel):
         LOGIN = "login", "Inloggning"
         LOGOUT = "logout", "Utloggning"
         FAILED_LOGIN = "failed_login", "Misslyckad inloggning"
+        EMERGENCY_ACCESS = "emergency_access", "Nödåtkomst"
 
     time = models.DateTimeField("tid", default=timezone.now, editable=False)
     # No database constraint: deleting or renaming a user must never touch the log.
@@ -349,6 +389,38 @@ class AuditEntry(TenantModel):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Loggen kan inte raderas.")
+
+
+class EmergencyAccess(TenantModel):
+    """Nödåtkomst: a member sees every participant of the federation for a limited time, with
+    a stated reason. Starting and ending it are audit actions of their own, and every read
+    during it carries the reason; the log-review page lists each one."""
+
+    MAX_HOURS = 8
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="emergency_accesses"
+    )
+    reason = models.CharField("skäl", max_length=300)
+    started_at = models.DateTimeField("från", default=timezone.now)
+    expires_at = models.DateTimeField("till")
+    ended_at = models.DateTimeField("avslutad", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nödåtkomst"
+        verbose_name_plural = "nödåtkomster"
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["federation", "membership", "expires_at"], name="emergency_fed_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Nödåtkomst {self.started_at:%Y-%m-%d %H:%M}"
+
+    def is_active_at(self, moment) -> bool:
+        return self.ended_at is None and self.started_at <= moment < self.expires_at
 
 
 class LoginFailure(models.Model):

@@ -52,6 +52,14 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, ADMIN),
     NavItem("Kartläggning och plan", "assessments:settings", Perm.MANAGE_FEDERATION, ADMIN),
     NavItem("Logg", "core:audit_log", Perm.VIEW_AUDIT_LOG, ADMIN),
+    NavItem("Logggranskning", "core:log_review", Perm.VIEW_AUDIT_LOG, ADMIN),
+    NavItem(
+        "Registerutdrag på begäran",
+        "participants:subject_access",
+        Perm.SUBJECT_ACCESS_EXTRACT,
+        ADMIN,
+    ),
+    NavItem("Nödåtkomst", "core:emergency_access", Perm.EMERGENCY_ACCESS, ADMIN),
     NavItem("API-nycklar", "core:api_tokens", Perm.VIEW_AGGREGATES, ADMIN),
     NavItem("Export", "core:export", Perm.EXPORT_ALL_DATA, ADMIN),
 ]

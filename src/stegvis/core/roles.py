@@ -38,17 +38,23 @@ class Perm:
     VIEW_ACTIVITIES = "view_activities"  # the catalogue and places; no personal data in itself
     APPROVE_COMPENSATION = "approve_compensation"  # approve and mark payouts to associations
     RUN_MATCHING = "run_matching"  # propose participants for activities (names only in scope)
-    EXPORT_ALL_DATA = "export_all_data"
+    EXPORT_ALL_DATA = "export_all_data"  # pseudonymised unless under emergency access
+    # Nödåtkomst: a time-limited, reasoned look at every participant, logged on its own.
+    EMERGENCY_ACCESS = "emergency_access"
+    # The register extract on the data subject's own request (GDPR art. 15), found by the
+    # person's number; an explicit, logged action, not a way to browse.
+    SUBJECT_ACCESS_EXTRACT = "subject_access_extract"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Organisations, users, code lists, interventions and the audit log; no personal data
+    # (SUS: the samverkansadministratör sees none). A person who is also a case worker holds
+    # that role too, explicitly.
     Role.FEDERATION_ADMIN: frozenset(
         {
             Perm.MANAGE_FEDERATION,
             Perm.VIEW_AUDIT_LOG,
             Perm.VIEW_DIRECTORY,
-            Perm.VIEW_ALL_PERSONAL_DATA,
-            Perm.REGISTER_PARTICIPANTS,
             Perm.MANAGE_INTERVENTIONS,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_EXACT_COUNTS,
@@ -58,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EXPORT_ALL_DATA,
             Perm.VIEW_ACTIVITIES,
             Perm.APPROVE_COMPENSATION,
+            Perm.EMERGENCY_ACCESS,
+            Perm.SUBJECT_ACCESS_EXTRACT,
         }
     ),
     # Manages the intervention, budget and reports, and sees no personal data.
@@ -83,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_EXACT_COUNTS,
             Perm.VIEW_ACTIVITIES,
             Perm.RUN_MATCHING,
+            Perm.EMERGENCY_ACCESS,
         }
     ),
     Role.ASSOCIATION_COORDINATOR: frozenset(

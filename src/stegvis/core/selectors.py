@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
 from stegvis.core.models import Association, AuditEntry, Authority, Hub, Membership, WorkingGroup
@@ -60,3 +61,57 @@ def audit_entries(*, membership: Membership, filters: dict) -> QuerySet[AuditEnt
     if filters.get("date_to"):
         qs = qs.filter(time__date__lte=filters["date_to"])
     return qs.order_by("-time", "-id")
+
+
+# Office hours for the log review: reads outside them are listed (weekends included).
+OFFICE_HOURS = (7, 18)
+# Reads of this many different persons by one user within one clock hour are listed.
+MANY_PERSONS_PER_HOUR = 40
+
+
+def log_review(*, membership: Membership, date_from, date_to) -> dict:
+    """What a data-protection officer reviews: every emergency access, reads of personal data
+    outside office hours, and users who read many persons within one hour."""
+    from django.db.models import Count, Max, Min, Q
+    from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncHour
+
+    from stegvis.core.models import EmergencyAccess
+
+    if not membership.has_perm(Perm.VIEW_AUDIT_LOG):
+        raise PermissionDenied("Din roll kan inte granska loggen.")
+    period = AuditEntry.objects.filter(time__date__gte=date_from, time__date__lte=date_to)
+    reads = period.filter(action=AuditEntry.Action.READ, object_type="participant")
+    start, end = OFFICE_HOURS
+    outside = (
+        reads.annotate(hour=ExtractHour("time"), weekday=ExtractIsoWeekDay("time"))
+        .filter(Q(hour__lt=start) | Q(hour__gte=end) | Q(weekday__gte=6))
+        .order_by("-time")
+    )
+    many = (
+        reads.annotate(hour=TruncHour("time"))
+        .values("actor_username", "hour")
+        .annotate(persons=Count("object_id", distinct=True), first=Min("time"), last=Max("time"))
+        .filter(persons__gte=MANY_PERSONS_PER_HOUR)
+        .order_by("-hour")
+    )
+    accesses = (
+        EmergencyAccess.objects.filter(
+            started_at__date__gte=date_from, started_at__date__lte=date_to
+        )
+        .select_related("membership__user")
+        .order_by("-started_at")
+    )
+    emergency_reads = (
+        reads.filter(reason__startswith="nödåtkomst")
+        .values("actor_username")
+        .annotate(persons=Count("object_id", distinct=True), reads=Count("id"))
+        .order_by("actor_username")
+    )
+    return {
+        "accesses": list(accesses),
+        "emergency_reads": list(emergency_reads),
+        "outside_hours": outside,
+        "many_persons": list(many),
+        "office_hours": OFFICE_HOURS,
+        "threshold": MANY_PERSONS_PER_HOUR,
+    }

@@ -15,7 +15,7 @@ from stegvis.core import audit
 from stegvis.core.access import memberships_for
 from stegvis.core.models import ApiToken, AuditEntry, Federation, LoginFailure, Membership
 from stegvis.core.roles import Role
-from stegvis.core.tenancy import federation_scope
+from stegvis.core.tenancy import federation_scope, unscoped
 
 User = get_user_model()
 
@@ -53,8 +53,10 @@ def user_create_or_update(
     title: str | None = None,
     phone: str | None = None,
     is_active: bool = True,
+    extra_roles: list[str] | None = None,
 ) -> tuple[User, Membership]:
-    """Create the user if needed and give them ``role`` in ``federation``."""
+    """Create the user if needed and give them ``role`` in ``federation`` (an operator's tool:
+    the command line and the demo; the web's "Ny medarbetare" is ``membership_save``)."""
     if role not in Role.values:
         raise ValueError(f"Okänd roll: {role}")
     user = User.objects.filter(username=username).first()
@@ -80,6 +82,8 @@ def user_create_or_update(
         created = membership is None
         membership = membership or Membership(user=user, federation=federation)
         membership.role = role
+        if extra_roles is not None:
+            membership.extra_roles = [r for r in extra_roles if r != role]
         membership.authority = authority
         membership.association = association
         membership.hub = hub
@@ -93,9 +97,130 @@ def user_create_or_update(
             action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
             obj=membership,
             federation=federation,
-            detail={"role": role, "user_id": user.pk},
+            detail={"roles": list(membership.roles), "user_id": user.pk},
         )
     return user, membership
+
+
+def account_is_managed_by(user, federation: Federation) -> bool:
+    """An administrator manages an account's name, e-mail and password only while the account
+    belongs to his federation alone: accounts are people, memberships are per federation."""
+    if user.pk is None:
+        return True
+    if user.is_superuser or user.is_staff:
+        return False
+    with unscoped():
+        return not Membership.objects.filter(user=user).exclude(federation=federation).exists()
+
+
+ACCOUNT_FIELDS = ("first_name", "last_name", "email", "phone", "title")
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    actor,
+    federation: Federation,
+    membership: Membership | None,
+    username: str,
+    roles: list[str],
+    account: dict,
+    password: str | None,
+    interventions,
+    authority=None,
+    association=None,
+    hub=None,
+    responsibilities: str = "",
+    is_active: bool = True,
+) -> Membership:
+    """The administrator's "Ny medarbetare"/edit: a membership in his own federation.
+
+    A new username must be free: an account that exists (here or in another federation) is
+    never taken over. An existing account's name, e-mail and password change only while it
+    belongs to this federation alone. Every change is logged in this federation with the old
+    and new roles.
+    """
+    from django.core.exceptions import ValidationError
+
+    roles = [r for r in dict.fromkeys(roles) if r]
+    if not roles or any(r not in Role.values for r in roles):
+        raise ValidationError({"role": "Välj minst en roll."})
+    if membership is None:
+        username = username.strip()
+        if User.objects.filter(username__iexact=username).exists():
+            with federation_scope(federation):
+                here = Membership.objects.filter(user__username__iexact=username).exists()
+            raise ValidationError(
+                {
+                    "username": "Personen är redan medarbetare i förbundet."
+                    if here
+                    else "Användarnamnet är upptaget av ett annat konto. Välj ett annat "
+                    "användarnamn; ett konto i ett annat förbund kan inte tas över härifrån."
+                }
+            )
+        if not password:
+            raise ValidationError({"password": "Ange ett lösenord för det nya kontot."})
+        user = User(username=username)
+        old = {}
+    else:
+        if membership.federation_id != federation.pk:
+            raise ValidationError("Medlemskapet hör till ett annat förbund.")
+        user = membership.user
+        old = {
+            "roles": list(membership.roles),
+            "interventions": sorted(membership.interventions.values_list("code", flat=True)),
+            "is_active": membership.is_active,
+        }
+    managed = account_is_managed_by(user, federation)
+    changed_account = []
+    if managed:
+        for name in ACCOUNT_FIELDS:
+            value = (account.get(name) or "").strip()
+            if getattr(user, name) != value:
+                setattr(user, name, value)
+                changed_account.append(name)
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+            changed_account.append("password")
+    elif password or any(
+        (account.get(name) or "").strip() != getattr(user, name) for name in ACCOUNT_FIELDS
+    ):
+        raise ValidationError(
+            "Kontot används även i ett annat förbund. Namn, e-post och lösenord kan bara "
+            "personen själv ändra."
+        )
+    user.save()
+    with federation_scope(federation):
+        created = membership is None
+        membership = membership or Membership(user=user, federation=federation)
+        membership.role = roles[0]
+        membership.extra_roles = roles[1:]
+        membership.authority = authority
+        membership.association = association
+        membership.hub = hub
+        membership.responsibilities = responsibilities
+        membership.is_active = is_active
+        membership.save()
+        membership.interventions.set(interventions)
+        new = {
+            "roles": list(membership.roles),
+            "interventions": sorted(i.code for i in interventions),
+            "is_active": is_active,
+        }
+        audit.log(
+            actor=actor,
+            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            obj=membership,
+            federation=federation,
+            detail={
+                "user_id": user.pk,
+                "old": old,
+                "new": new,
+                "account_fields": changed_account,
+            },
+        )
+    return membership
 
 
 @transaction.atomic
@@ -169,3 +294,32 @@ def organisation_save(*, actor, form) -> object:
         detail={"fields": sorted(form.changed_data)},
     )
     return instance
+
+
+ACCOUNT_PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "title")
+
+
+@transaction.atomic
+def account_update(*, user, changes: dict) -> list[str]:
+    """The person's own account: name and contact details (accounts belong to people, so only
+    they change them once the account is used in more than one federation). Logged in each
+    federation the person works in, without the values."""
+    changed = []
+    for name in ACCOUNT_PROFILE_FIELDS:
+        value = (changes.get(name) or "").strip()
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if changed:
+        user.save(update_fields=changed)
+        _log_in_each_federation(
+            user=user, action=AuditEntry.Action.UPDATE, detail={"fields": changed}
+        )
+    return changed
+
+
+@transaction.atomic
+def account_password_changed(*, user) -> None:
+    _log_in_each_federation(
+        user=user, action=AuditEntry.Action.UPDATE, detail={"fields": ["password"]}
+    )

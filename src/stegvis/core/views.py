@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from stegvis.core import selectors, services
 from stegvis.core.access import federation_view, memberships_for
 from stegvis.core.dashboard import dashboard_context
-from stegvis.core.forms import AuditFilterForm, DirectorySearchForm, LoginForm
+from stegvis.core.forms import AuditFilterForm, DirectorySearchForm, LoginForm, apply_errors
 from stegvis.core.middleware import client_ip
 from stegvis.core.roles import Perm
 
@@ -143,3 +144,97 @@ def export_all(request):
         f'attachment; filename="stegvis-{request.federation.slug}-{stamp}.zip"'
     )
     return response
+
+
+@federation_view(Perm.EMERGENCY_ACCESS)
+def emergency_access(request):
+    """Nödåtkomst: start (with a reason, for a few hours) or end it early."""
+    from stegvis.core import emergency
+    from stegvis.core.forms import EmergencyAccessForm
+
+    membership = request.membership
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("end"):
+            emergency.emergency_access_end(actor=request.user, membership=membership)
+            messages.success(request, "Nödåtkomsten är avslutad.")
+            return redirect("core:emergency_access", request.federation.slug)
+        if form.is_valid():
+            try:
+                emergency.emergency_access_start(
+                    actor=request.user,
+                    membership=membership,
+                    reason=form.cleaned_data["reason"],
+                    hours=form.cleaned_data["hours"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.warning(
+                    request,
+                    "Nödåtkomsten gäller nu. Varje läsning loggas med skälet och granskas.",
+                )
+                return redirect("participants:caseload", request.federation.slug)
+    active = emergency.active_emergency_access(membership)
+    return render(request, "core/emergency_access.html", {"form": form, "active": active})
+
+
+@federation_view(Perm.VIEW_AUDIT_LOG)
+def log_review(request):
+    """The data-protection officer's review: emergency access and unusual reads."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stegvis.core.forms import LogReviewForm
+
+    today = timezone.localdate()
+    form = LogReviewForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    date_to = data.get("date_to") or today
+    date_from = data.get("date_from") or date_to - timedelta(days=30)
+    if form.is_bound and not form.is_valid():
+        review = None
+    else:
+        review = selectors.log_review(
+            membership=request.membership, date_from=date_from, date_to=date_to
+        )
+        review["outside_hours"] = Paginator(review["outside_hours"], 50).get_page(
+            request.GET.get("sida")
+        )
+    return render(
+        request,
+        "core/log_review.html",
+        {"form": form, "review": review, "date_from": date_from, "date_to": date_to},
+    )
+
+
+@login_required
+def account(request):
+    """Mitt konto: the person's own name, contact details and password."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from stegvis.core.forms import AccountForm, SwedishPasswordChangeForm
+
+    user = request.user
+    which = request.POST.get("form") if request.method == "POST" else None
+    profile = AccountForm(
+        request.POST if which == "profile" else None,
+        initial={name: getattr(user, name) for name in services.ACCOUNT_PROFILE_FIELDS},
+    )
+    password = SwedishPasswordChangeForm(user, request.POST if which == "password" else None)
+    if which == "profile" and profile.is_valid():
+        services.account_update(user=user, changes=profile.cleaned_data)
+        messages.success(request, "Dina uppgifter är sparade.")
+        return redirect("account")
+    if which == "password" and password.is_valid():
+        password.save()
+        update_session_auth_hash(request, password.user)
+        services.account_password_changed(user=user)
+        messages.success(request, "Lösenordet är bytt.")
+        return redirect("account")
+    return render(
+        request,
+        "core/account.html",
+        {"profile": profile, "password": password, "memberships": memberships_for(user)},
+    )

@@ -95,23 +95,140 @@ def _outcome(rng, reason: str, before_af: str):
 
 def seed(ctx) -> None:
     rng = ctx.rng
-    admin = ctx.users["admin"]
-    actor = admin.user
-    case_workers = {}
-    for membership in ctx.users.values():
-        for intervention in membership.interventions.all():
-            if membership.role == "case_worker":
-                case_workers.setdefault(intervention.code, []).append(membership)
     for code, count in PER_INTERVENTION.items():
         intervention = ctx.interventions[code]
         hub = intervention.hub
         places = hub.municipalities if hub else ["Kristianstad", "Hässleholm"]
-        staff = case_workers.get(code, [])
+        staff = ctx.staff(code)
+        # Each intervention's people are registered by its own case workers.
+        seeder = staff[0]
         for _ in range(count):
-            _seed_person(ctx, rng, actor, admin, intervention, places, staff)
+            _seed_person(ctx, rng, seeder.user, seeder, intervention, places, staff)
+    _seed_consent_cases(ctx)
 
 
-def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
+def _seed_consent_cases(ctx) -> None:
+    """The consent rules, each shown once: a person whose consent for one intervention is
+    withdrawn while another stays in force, a protected identity, an anonymous registration
+    that later became named."""
+    today = ctx.today
+    nad, utr = ctx.interventions["NAD-NO"], ctx.interventions["UTR-25"]
+    nad_worker, utr_worker = ctx.staff("NAD-NO")[0], ctx.staff("UTR-25")[0]
+
+    def consent(given_on, scope=Consent.Scope.SHARING):
+        return services.ConsentDetails(
+            scope=scope, method=Consent.Method.WRITTEN, given_on=given_on
+        )
+
+    # 1. Samtycket återkallat i NAD Nordöst; UTR-25 fortsätter med sitt samtycke.
+    person, _ = services.participant_register(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        intervention=nad,
+        details=services.PersonDetails(
+            gender="kvinna",
+            personal_number=generate_personal_number(ctx.rng, date(1988, 4, 12), "kvinna"),
+            first_name="Samira",
+            last_name="Haddad",
+            municipality="Kristianstad",
+            born_abroad=True,
+            country_of_birth="Syrien",
+            languages=["arabiska"],
+        ),
+        consent=consent(today - timedelta(days=200)),
+    )
+    for worker, intervention, days in ((nad_worker, nad, 190), (utr_worker, utr, 120)):
+        if intervention != nad:
+            services.consent_give(
+                actor=worker.user,
+                participant=person,
+                intervention=intervention,
+                details=consent(today - timedelta(days=days + 10), Consent.Scope.REGISTRATION),
+            )
+        referral = services.referral_create(
+            actor=worker.user,
+            membership=worker,
+            participant=person,
+            intervention=intervention,
+            reason="Vill bygga nätverk och träna svenska inför arbete.",
+            referred_on=today - timedelta(days=days + 5),
+            unemployed=True,
+        )
+        services.referral_accept(
+            actor=worker.user,
+            membership=worker,
+            referral=referral,
+            start_date=today - timedelta(days=days),
+            main_contact=worker,
+            decided_on=today - timedelta(days=days + 2),
+        )
+    withdrawn = person.consents.get(intervention=nad)
+    services.consent_withdraw(
+        actor=nad_worker.user,
+        consent=withdrawn,
+        withdrawn_on=today - timedelta(days=10),
+        note="Personen vill inte längre delta i NAD-verksamheten.",
+    )
+    # 2. Skyddad identitet: namnet ser bara huvudkontakten.
+    protected, _ = services.participant_register(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        intervention=nad,
+        details=services.PersonDetails(
+            gender="kvinna",
+            personal_number=generate_personal_number(ctx.rng, date(1994, 9, 3), "kvinna"),
+            first_name="Leyla",
+            last_name="Karimi",
+            municipality="Hässleholm",
+            protected_identity=True,
+        ),
+        consent=consent(today - timedelta(days=40), Consent.Scope.REGISTRATION),
+    )
+    referral = services.referral_create(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        participant=protected,
+        intervention=nad,
+        reason="Behöver en trygg mötesplats; skyddad identitet.",
+        referred_on=today - timedelta(days=40),
+    )
+    services.referral_accept(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        referral=referral,
+        start_date=today - timedelta(days=30),
+        main_contact=nad_worker,
+        decided_on=today - timedelta(days=35),
+    )
+    # 3. Registrerad anonymt, samtycke senare: fortsätter med namn.
+    later, _ = services.participant_register(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        intervention=nad,
+        details=services.PersonDetails(gender="man", birth_year=1990, municipality="Osby"),
+        consent=None,
+    )
+    services.referral_create(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        participant=later,
+        intervention=nad,
+        reason="Ville först vara anonym; kommer tillbaka med samtycke.",
+        referred_on=today - timedelta(days=20),
+    )
+    services.consent_record(
+        actor=nad_worker.user,
+        membership=nad_worker,
+        participant=later,
+        intervention=nad,
+        details=consent(today - timedelta(days=6)),
+        personal_number=generate_personal_number(ctx.rng, date(1990, 2, 17), "man"),
+        first_name="Yonas",
+        last_name="Tesfaye",
+    )
+
+
+def _seed_person(ctx, rng, actor, seeder, intervention, places, staff) -> None:
     today = ctx.today
     country, languages, women, men, surnames = rng.choice(ORIGINS)
     gender = "kvinna" if rng.random() < 0.48 else "man"
@@ -153,13 +270,13 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
         )
     )
     participant, _ = services.participant_register(
-        actor=actor, membership=admin, intervention=intervention, details=details, consent=consent
+        actor=actor, membership=seeder, intervention=intervention, details=details, consent=consent
     )
     utr = intervention.code == "UTR-25"
     bistand = rng.choice([12, 11, 10, 10, 9, 6]) if utr else 0
     referral = services.referral_create(
         actor=actor,
-        membership=admin,
+        membership=seeder,
         participant=participant,
         intervention=intervention,
         reason=rng.choice(
@@ -183,7 +300,7 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
     if roll < 0.06 or (recent and roll < 0.6):
         services.referral_waitlist(
             actor=actor,
-            membership=admin,
+            membership=seeder,
             referral=referral,
             decided_on=min(today, referred_on + timedelta(days=3)),
         )
@@ -191,7 +308,7 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
     if roll < 0.12 or (not referral.eligible and roll < 0.5):
         services.referral_decline(
             actor=actor,
-            membership=admin,
+            membership=seeder,
             referral=referral,
             reason="Uppfyller inte villkoren för insatsen."
             if not referral.eligible
@@ -204,7 +321,7 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
     contact = rng.choice(staff) if staff else None
     enrolment = services.referral_accept(
         actor=actor,
-        membership=admin,
+        membership=seeder,
         referral=referral,
         start_date=start,
         main_contact=contact,
@@ -218,7 +335,7 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
         other = rng.choice([s for s in staff if s.pk != contact.pk])
         services.enrolment_hand_over(
             actor=actor,
-            membership=admin,
+            membership=seeder,
             enrolment=enrolment,
             to_contact=other,
             handed_over_on=min(today, start + timedelta(days=rng.randint(20, 120))),
@@ -230,14 +347,14 @@ def _seed_person(ctx, rng, actor, admin, intervention, places, staff) -> None:
         income_after, af_after = _outcome(rng, reason, before_af)
         services.enrolment_exit(
             actor=actor,
-            membership=admin,
+            membership=seeder,
             enrolment=enrolment,
             end_date=start + timedelta(days=length),
             exit_reason=reason,
             income_sources_after=income_after or list(enrolment.income_sources_before),
             af_code_after=af_after,
         )
-        _seed_followups(rng, actor, admin, enrolment, reason, income_after, af_after, today)
+        _seed_followups(rng, actor, seeder, enrolment, reason, income_after, af_after, today)
 
 
 # Where people are at follow-up, given how they left (work mostly stays work).
@@ -256,7 +373,7 @@ FOLLOWUP_OTHERWISE = [
 ]
 
 
-def _seed_followups(rng, actor, admin, enrolment, reason, income_after, af_after, today) -> None:
+def _seed_followups(rng, actor, seeder, enrolment, reason, income_after, af_after, today) -> None:
     """Record most follow-ups that are due; leave some late ones for the case workers."""
     for followup in enrolment.followups.all():
         if followup.due_on > today or rng.random() < 0.2:
@@ -272,7 +389,7 @@ def _seed_followups(rng, actor, admin, enrolment, reason, income_after, af_after
         }.get(situation, income_after or ["ekonomiskt_bistand"])
         services.followup_record(
             actor=actor,
-            membership=admin,
+            membership=seeder,
             followup=followup,
             done_on=done_on,
             reached=reached,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from stegvis.core import pdf, reference
 from stegvis.participants.models import Participant
 
-# Other apps add functions(participant) -> (title, list of dicts) for their records.
+# Other apps add functions(participant, ids) -> (title, list of dicts) for their records;
+# ``ids`` are the interventions the extract covers (None: every one).
 EXTRACT_SECTIONS: list = []
 
 
@@ -17,8 +18,14 @@ def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def build_extract(participant: Participant) -> dict:
-    """Everything stored about the person, in every intervention (not limited to a viewer)."""
+def build_extract(participant: Participant, ids: frozenset[int] | None = None) -> dict:
+    """What stored about the person the extract covers: the interventions ``ids`` (the ones
+    the viewer sees on the page, ``selectors.visible_intervention_ids``), or every one
+    (``None``) for the extract on the data subject's own request."""
+
+    def covered(qs, field="intervention_id"):
+        return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
     labels = {kind: reference.labels(kind) for kind in reference.Kind.values}
     person = {
         "referens": participant.reference,
@@ -28,7 +35,7 @@ def build_extract(participant: Participant) -> dict:
         "födelseår": participant.birth_year,
         "kommun": participant.municipality,
     }
-    if not participant.is_anonymous:
+    if not participant.is_anonymous and not participant.identity_masked:
         person.update(
             {
                 "personnummer": participant.personal_number,
@@ -55,7 +62,7 @@ def build_extract(participant: Participant) -> dict:
             "datum": _date(c.given_on),
             "återkallat": _date(c.withdrawn_on),
         }
-        for c in participant.consents.select_related("intervention")
+        for c in covered(participant.consents.select_related("intervention"))
     ]
     referrals = [
         {
@@ -66,7 +73,7 @@ def build_extract(participant: Participant) -> dict:
             "beslutsdatum": _date(r.decided_on),
             "behörighet": [e["explanation"] for e in r.eligibility],
         }
-        for r in participant.referrals.select_related("intervention")
+        for r in covered(participant.referrals.select_related("intervention"))
     ]
     income = labels["income_source"]
     enrolments = [
@@ -93,8 +100,8 @@ def build_extract(participant: Participant) -> dict:
                 for f in e.followups.all()
             ],
         }
-        for e in participant.enrolments.select_related(
-            "intervention", "main_contact__user"
+        for e in covered(
+            participant.enrolments.select_related("intervention", "main_contact__user")
         ).prefetch_related("followups")
     ]
     extract = {
@@ -104,7 +111,7 @@ def build_extract(participant: Participant) -> dict:
         "deltaganden": enrolments,
     }
     for section in EXTRACT_SECTIONS:
-        title, items = section(participant)
+        title, items = section(participant, ids)
         extract[title] = items
     return extract
 
@@ -126,13 +133,19 @@ def _fmt_item(value) -> str:
     return str(value)
 
 
-def extract_pdf(participant: Participant, federation_name: str, today) -> bytes:
-    data = build_extract(participant)
+def extract_pdf(
+    participant: Participant, federation_name: str, today, ids: frozenset[int] | None = None
+) -> bytes:
+    data = build_extract(participant, ids)
+    intro = (
+        "Det här är alla uppgifter som finns om dig i stegvis. Om något är fel har du rätt "
+        "att få det rättat. Kontakta din huvudkontakt eller förbundet."
+        if ids is None
+        else "Utdrag med de uppgifter om personen som hör till de insatser du arbetar i. "
+        "Ett fullständigt registerutdrag på den registrerades begäran görs av förbundet."
+    )
     blocks: list = [
-        pdf.Paragraph(
-            "Det här är alla uppgifter som finns om dig i stegvis. Om något är fel har du rätt "
-            "att få det rättat. Kontakta din huvudkontakt eller förbundet."
-        ),
+        pdf.Paragraph(intro),
         pdf.Heading("Personuppgifter"),
         pdf.KeyValues(
             [(k.replace("_", " ").capitalize(), _fmt(v)) for k, v in data["person"].items()]

@@ -62,7 +62,8 @@ class RegisterForm(forms.Form):
     protected_identity = forms.BooleanField(
         label="Skyddad identitet",
         required=False,
-        help_text="Registreras alltid anonymt. Namn och nummer sparas aldrig.",
+        help_text="Namn och personnummer visas bara för huvudkontakten, maskeras i listor, "
+        "utskrifter och exporter, och varje läsning loggas.",
     )
     personal_number = forms.CharField(
         label="Personnummer eller samordningsnummer",
@@ -104,7 +105,7 @@ class RegisterForm(forms.Form):
     @property
     def anonymous(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return data.get("has_consent") != "yes" or bool(data.get("protected_identity"))
+        return data.get("has_consent") != "yes"
 
     def clean(self):
         data = super().clean()
@@ -189,14 +190,18 @@ class ReferralForm(forms.Form):
 
 
 def staff_choices(intervention):
-    return (
-        Membership.objects.filter(
-            is_active=True, role__in=[Role.CASE_WORKER, Role.FEDERATION_ADMIN]
-        )
-        .filter(interventions=intervention)
+    """Staff of the intervention who work with its participants (a role with personal data;
+    an administrator only when he also holds such a role)."""
+    from stegvis.core.roles import PERSONAL_DATA_PERMS, ROLE_PERMISSIONS
+
+    with_data = [r for r in Role.values if ROLE_PERMISSIONS[r] & PERSONAL_DATA_PERMS]
+    candidates = (
+        Membership.objects.filter(is_active=True, interventions=intervention)
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
     )
+    ids = [m.pk for m in candidates if any(m.has_role(r) for r in with_data)]
+    return candidates.filter(pk__in=ids)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -325,8 +330,123 @@ class CaseloadFilterForm(forms.Form):
         initial="me",
         choices=[("me", "Jag"), ("all", "Alla")],
     )
-    q = forms.CharField(label="Sök namn", required=False, max_length=100)
+    q = forms.CharField(
+        label="Sök namn, D-nummer eller personnummer", required=False, max_length=100
+    )
 
     def __init__(self, *args, interventions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intervention"].queryset = interventions
+
+
+CONSENT_LANGUAGES = RegisterForm.base_fields["consent_language"].choices
+
+
+class ConsentForm(forms.Form):
+    """Record a consent later, on the spot (an anonymous record becomes named with it)."""
+
+    intervention = forms.ModelChoiceField(label="Insats", queryset=None, empty_label=None)
+    scope = forms.ChoiceField(
+        label="Samtycket gäller", choices=Consent.Scope.choices, initial=Consent.Scope.SHARING
+    )
+    method = forms.ChoiceField(
+        label="Samtycket lämnades",
+        choices=[(k, v) for k, v in Consent.Method.choices if k != Consent.Method.IMPORTED],
+        initial=Consent.Method.WRITTEN,
+    )
+    given_on = forms.DateField(label="Datum för samtycke", widget=DATE, initial=_today)
+    language = forms.ChoiceField(
+        label="Samtyckestextens språk", choices=CONSENT_LANGUAGES, initial="sv"
+    )
+    witnessed_by = forms.CharField(label="Bevittnat av", required=False, max_length=120)
+    personal_number = forms.CharField(
+        label="Personnummer eller samordningsnummer",
+        required=False,
+        max_length=15,
+        help_text="Med samtycket registreras personen med namn.",
+    )
+    first_name = forms.CharField(label="Förnamn", required=False, max_length=100)
+    last_name = forms.CharField(label="Efternamn", required=False, max_length=100)
+
+    def __init__(self, *args, interventions, named: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = interventions
+        self.named = named
+        if named:
+            for name in ("personal_number", "first_name", "last_name"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("given_on") and data["given_on"] > _today():
+            self.add_error("given_on", "Samtycket kan inte vara daterat i framtiden.")
+        if not self.named:
+            for name, message in (
+                ("personal_number", "Ange personnummer eller samordningsnummer."),
+                ("first_name", "Ange förnamn."),
+                ("last_name", "Ange efternamn."),
+            ):
+                if not data.get(name):
+                    self.add_error(name, message)
+        return data
+
+
+class CorrectionForm(forms.Form):
+    """Rättelse (GDPR art. 16): the person's details as they should be."""
+
+    personal_number = forms.CharField(
+        label="Personnummer eller samordningsnummer", max_length=15, required=False
+    )
+    first_name = forms.CharField(label="Förnamn", required=False, max_length=100)
+    last_name = forms.CharField(label="Efternamn", required=False, max_length=100)
+    gender = forms.ChoiceField(label="Kön", choices=Gender.choices)
+    municipality = forms.CharField(label="Kommun", max_length=80)
+    country_of_birth = forms.CharField(label="Födelseland", required=False, max_length=80)
+    arrival_year = forms.IntegerField(
+        label="År för ankomst till Sverige", required=False, min_value=1900, max_value=2100
+    )
+    interpreter_language = forms.CharField(label="Tolkspråk", required=False, max_length=60)
+    phone = forms.CharField(label="Telefon", required=False, max_length=40)
+    email = forms.EmailField(label="E-post", required=False)
+    address = forms.CharField(label="Adress", required=False, max_length=200)
+    note = forms.CharField(
+        label="Varför rättas uppgifterna?",
+        max_length=300,
+        help_text="Till exempel: personen begärde rättelse av stavningen.",
+    )
+
+    ANONYMOUS_FIELDS = ("gender", "municipality", "note")
+
+    def __init__(self, *args, anonymous: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if anonymous:
+            for name in list(self.fields):
+                if name not in self.ANONYMOUS_FIELDS:
+                    del self.fields[name]
+
+    def clean_personal_number(self):
+        value = self.cleaned_data.get("personal_number", "").strip()
+        if not value:
+            return value
+        try:
+            return parse_personal_number(value, _today()).formatted
+        except PersonalNumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class SubjectAccessForm(forms.Form):
+    """The register extract on the data subject's own request, found by number."""
+
+    personal_number = forms.CharField(
+        label="Den registrerades personnummer eller samordningsnummer", max_length=15
+    )
+    requested_on = forms.DateField(label="Begäran mottagen", widget=DATE, initial=_today)
+    note = forms.CharField(
+        label="Ärende eller diarienummer", max_length=120, help_text="Loggas med uttaget."
+    )
+
+    def clean_personal_number(self):
+        try:
+            return parse_personal_number(self.cleaned_data["personal_number"], _today())
+        except PersonalNumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -397,12 +397,29 @@ def enrolments_import(
             "participant_id", flat=True
         )
     )
+    # A withdrawn consent stands: no new registration in the intervention (SPEC §3).
+    withdrawn = (
+        set(
+            Consent.objects.filter(
+                intervention=intervention, withdrawn_on__isnull=False
+            ).values_list("participant_id", flat=True)
+        )
+        - consented
+    )
 
     errors = _Errors()
     new_rows: list[EnrolmentRow] = []
     try:
         for row in rows:
             pid = participant_ids.get(row.digest)
+            if pid in withdrawn:
+                errors.add(
+                    row.row,
+                    "personal_number",
+                    "Personen har återkallat sitt samtycke för insatsen; inget nytt kan "
+                    "registreras där.",
+                )
+                continue
             episodes = existing.get(pid, []) if pid else []
             if any(start == row.start_date for start, _end in episodes):
                 result.already_present += 1

@@ -85,7 +85,17 @@ class Participant(TenantModel):
     def display_name(self) -> str:
         if self.is_anonymous:
             return f"Anonym {self.reference}"
+        if self.identity_masked:
+            return f"Skyddad identitet {self.reference}"
         return f"{self.first_name} {self.last_name}".strip() or self.reference
+
+    # A protected identity's name and number are shown only where a selector has found the
+    # viewer to be the person's main contact (``selectors.reveal_identity``).
+    identity_visible = False
+
+    @property
+    def identity_masked(self) -> bool:
+        return self.protected_identity and not self.identity_visible
 
     def age_on(self, day: date) -> int:
         if self.birth_date:
@@ -378,3 +388,60 @@ class FollowUp(TenantModel):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.due_on < today
+
+
+class Correction(TenantModel):
+    """A correction of a person's details (GDPR art. 16) with the old and new values.
+
+    Made directly by staff who see the person, or proposed when a registration or an import
+    finds the person again by number with other details: the proposal waits for the main
+    contact, and nothing stored changes until he confirms it. The values are encrypted like
+    the personnummer and erased when the person is anonymised.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Föreslagen"
+        APPLIED = "applied", "Genomförd"
+        REJECTED = "rejected", "Avvisad"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Rättelse"
+        REGISTRATION = "registration", "Ny registrering med samma personnummer"
+        IMPORT = "import", "Import med samma personnummer"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="corrections"
+    )
+    source = models.CharField("källa", max_length=20, choices=Source.choices)
+    status = models.CharField("status", max_length=10, choices=Status.choices)
+    fields = models.JSONField("fält", default=list)
+    # {"field": [old, new], ...} as JSON, encrypted.
+    values = EncryptedTextField("gamla och nya värden", blank=True)
+    note = models.CharField("anteckning", max_length=300, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rättelse"
+        verbose_name_plural = "rättelser"
+        ordering = ["-proposed_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["federation", "participant", "status"], name="correction_fed_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rättelse {self.proposed_at:%Y-%m-%d}"
+
+    @property
+    def changes(self) -> dict:
+        import json
+
+        return json.loads(self.values) if self.values else {}

@@ -7,12 +7,19 @@ from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from stegvis.core import audit
 from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
-from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
+from stegvis.participants.access import (
+    active_consent_q,
+    intervention_ids_in_scope,
+    require_personal_data,
+    visible_intervention_ids,
+    visible_q,
+)
 from stegvis.participants.models import (
     Consent,
     Enrolment,
@@ -29,19 +36,60 @@ def participants_in_scope(membership: Membership) -> QuerySet[Participant]:
     qs = Participant.objects.all()
     if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
         return qs
-    ids = intervention_ids_in_scope(membership)
-    return qs.filter(
-        Exists(Enrolment.objects.filter(participant=OuterRef("pk"), intervention_id__in=ids))
-        | Exists(Referral.objects.filter(participant=OuterRef("pk"), intervention_id__in=ids))
-        | Exists(Consent.objects.filter(participant=OuterRef("pk"), intervention_id__in=ids))
+    return qs.filter(visible_q(intervention_ids_in_scope(membership), user=membership.user))
+
+
+def identity_visible_to(participant: Participant, membership: Membership) -> bool:
+    """A protected identity's name and number are for the person's main contact alone (the
+    main contact of an enrolment, or before any enrolment the one who registered him)."""
+    if not participant.protected_identity:
+        return True
+    return is_main_contact(participant, membership)
+
+
+def is_main_contact(participant: Participant, membership: Membership) -> bool:
+    """The person's main contact: of an active enrolment, else of any, else the registrant."""
+    enrolments = list(
+        Enrolment.objects.filter(participant=participant)
+        .exclude(main_contact=None)
+        .values_list("main_contact_id", "end_date")
     )
+    active = {c for c, end in enrolments if end is None}
+    contacts = active or {c for c, _end in enrolments}
+    if contacts:
+        return membership.pk in contacts
+    return participant.created_by_id == membership.user_id
+
+
+def reveal_identity(participant: Participant, membership: Membership) -> Participant:
+    """Mark what this viewer may see of the person's identity (display_name masks it)."""
+    participant.identity_visible = identity_visible_to(participant, membership)
+    return participant
 
 
 def participant_get(*, membership: Membership, pk: int, reason: str = "") -> Participant:
     """One participant, or 404 when outside the membership's scope. Logged as a read."""
+    from stegvis.core.emergency import read_reason
+
     participant = get_object_or_404(participants_in_scope(membership), pk=pk)
-    audit.log(actor=membership.user, action=audit.Action.READ, obj=participant, reason=reason)
+    reveal_identity(participant, membership)
+    detail = {"protected_identity": True} if participant.protected_identity else None
+    audit.log(
+        actor=membership.user,
+        action=audit.Action.READ,
+        obj=participant,
+        reason=read_reason(membership, reason),
+        detail=detail,
+    )
     return participant
+
+
+def require_visible(participant: Participant, intervention_id: int, membership: Membership):
+    """404 unless the person's sections of this intervention are the membership's to see."""
+    from django.http import Http404
+
+    if intervention_id not in visible_intervention_ids(participant, membership):
+        raise Http404("Hittades inte.")
 
 
 def participants_list(
@@ -60,13 +108,38 @@ def participants_list(
     return qs.order_by("is_anonymous", "last_name", "first_name", "pk")
 
 
-def _name_query(query: str) -> Q:
+def _name_query(query: str, prefix: str = "") -> Q:
+    """Names by their parts; a D-number (D-000123) or a personnummer/samordningsnummer
+    exactly, through the look-up hash. A protected identity is not found by name."""
+    query = query.strip()
+    reference = query.upper().replace(" ", "")
+    if reference.startswith("D-") and reference[2:].isdigit():
+        return Q(**{f"{prefix}pk": int(reference[2:])})
+    digest = _number_digest(query)
+    if digest:
+        return Q(**{f"{prefix}personal_number_hash": digest})
     q = Q()
     for word in query.split():
-        q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    if query.upper().startswith("D-") and query[2:].isdigit():
-        q = Q(pk=int(query[2:]))
-    return q
+        q &= Q(**{f"{prefix}first_name__icontains": word}) | Q(
+            **{f"{prefix}last_name__icontains": word}
+        )
+    return q & Q(**{f"{prefix}protected_identity": False})
+
+
+def _number_digest(query: str) -> str:
+    from django.utils import timezone
+
+    from stegvis.core.crypto import lookup_hash
+    from stegvis.core.personnummer import PersonalNumberError, parse_personal_number
+
+    compact = query.replace(" ", "")
+    if sum(ch.isdigit() for ch in compact) < 10:
+        return ""
+    try:
+        number = parse_personal_number(compact, timezone.localdate())
+    except PersonalNumberError:
+        return ""
+    return lookup_hash(number)
 
 
 @dataclass
@@ -77,10 +150,46 @@ class CaseloadFilters:
     query: str = ""
 
 
-def caseload(*, membership: Membership, filters: CaseloadFilters) -> QuerySet[Enrolment]:
-    """Enrolments in the membership's interventions ("mina deltagare")."""
+def consented_rows_q() -> Q:
+    """Enrolments and referrals whose person may be seen through their own intervention:
+    anonymous, or with a consent in force for it, or (referrals) still open and not overtaken
+    by a withdrawal."""
+    return Q(participant__is_anonymous=True) | Exists(
+        Consent.objects.filter(
+            active_consent_q(),
+            participant=OuterRef("participant"),
+            intervention=OuterRef("intervention"),
+        )
+    )
+
+
+def enrolments_in_scope(membership: Membership) -> QuerySet[Enrolment]:
     require_personal_data(membership)
     qs = Enrolment.objects.filter(intervention_id__in=intervention_ids_in_scope(membership))
+    if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
+        return qs
+    return qs.filter(consented_rows_q())
+
+
+def referrals_in_scope(membership: Membership) -> QuerySet[Referral]:
+    from stegvis.participants.access import OPEN_REFERRAL
+
+    require_personal_data(membership)
+    qs = Referral.objects.filter(intervention_id__in=intervention_ids_in_scope(membership))
+    if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
+        return qs
+    overtaken = Consent.objects.filter(
+        participant=OuterRef("participant"),
+        intervention=OuterRef("intervention"),
+        withdrawn_on__lte=timezone.localdate(),
+        withdrawn_on__gte=OuterRef("referred_on"),
+    )
+    return qs.filter(consented_rows_q() | (Q(status__in=OPEN_REFERRAL) & ~Exists(overtaken)))
+
+
+def caseload(*, membership: Membership, filters: CaseloadFilters) -> QuerySet[Enrolment]:
+    """Enrolments in the membership's interventions ("mina deltagare")."""
+    qs = enrolments_in_scope(membership)
     if filters.intervention_id:
         qs = qs.filter(intervention_id=filters.intervention_id)
     if filters.status == "active":
@@ -90,12 +199,7 @@ def caseload(*, membership: Membership, filters: CaseloadFilters) -> QuerySet[En
     if filters.mine:
         qs = qs.filter(main_contact=membership)
     if filters.query:
-        words = Q()
-        for word in filters.query.split():
-            words &= Q(participant__first_name__icontains=word) | Q(
-                participant__last_name__icontains=word
-            )
-        qs = qs.filter(words)
+        qs = qs.filter(_name_query(filters.query, prefix="participant__"))
     return (
         qs.select_related("participant", "intervention", "main_contact__user")
         .only(*CASELOAD_FIELDS)
@@ -118,6 +222,7 @@ CASELOAD_FIELDS = (
     "participant__first_name",
     "participant__last_name",
     "participant__is_anonymous",
+    "participant__protected_identity",
     "participant__gender",
     "participant__birth_year",
     "intervention__federation_id",
@@ -142,7 +247,8 @@ def waitlist(*, membership: Membership, intervention) -> QuerySet[Referral]:
 
     require_intervention_in_scope(membership, intervention)
     return (
-        Referral.objects.filter(intervention=intervention, status=Referral.Status.WAITLISTED)
+        referrals_in_scope(membership)
+        .filter(intervention=intervention, status=Referral.Status.WAITLISTED)
         .select_related("participant", "referring_authority")
         .order_by("waitlist_position", "referred_on")
     )
@@ -151,10 +257,8 @@ def waitlist(*, membership: Membership, intervention) -> QuerySet[Referral]:
 def pending_referrals(*, membership: Membership) -> QuerySet[Referral]:
     require_personal_data(membership)
     return (
-        Referral.objects.filter(
-            intervention_id__in=intervention_ids_in_scope(membership),
-            status=Referral.Status.PENDING,
-        )
+        referrals_in_scope(membership)
+        .filter(status=Referral.Status.PENDING)
         .select_related("participant", "intervention")
         .order_by("referred_on")
     )
@@ -168,12 +272,9 @@ def referral_get(*, membership: Membership, pk: int) -> Referral:
         ).select_related("participant", "intervention", "referring_authority"),
         pk=pk,
     )
-    audit.log(
-        actor=membership.user,
-        action=audit.Action.READ,
-        obj=referral.participant,
-        reason="anvisning",
-    )
+    require_visible(referral.participant, referral.intervention_id, membership)
+    reveal_identity(referral.participant, membership)
+    _log_read(membership, referral.participant, "anvisning")
     return referral
 
 
@@ -185,12 +286,9 @@ def enrolment_get(*, membership: Membership, pk: int) -> Enrolment:
         ).select_related("participant", "intervention", "main_contact__user"),
         pk=pk,
     )
-    audit.log(
-        actor=membership.user,
-        action=audit.Action.READ,
-        obj=enrolment.participant,
-        reason="deltagande",
-    )
+    require_visible(enrolment.participant, enrolment.intervention_id, membership)
+    reveal_identity(enrolment.participant, membership)
+    _log_read(membership, enrolment.participant, "deltagande")
     return enrolment
 
 
@@ -200,9 +298,7 @@ def followups_list(*, membership: Membership, status: str, today: date) -> Query
     from datetime import timedelta
 
     require_personal_data(membership)
-    qs = FollowUp.objects.filter(
-        enrolment__intervention_id__in=intervention_ids_in_scope(membership)
-    ).select_related(
+    qs = FollowUp.objects.filter(enrolment__in=enrolments_in_scope(membership)).select_related(
         "enrolment__participant", "enrolment__intervention", "enrolment__main_contact__user"
     )
     if status == "done":
@@ -221,13 +317,22 @@ def followup_get(*, membership: Membership, pk: int) -> FollowUp:
         ).select_related("enrolment__participant", "enrolment__intervention"),
         pk=pk,
     )
+    participant = followup.enrolment.participant
+    require_visible(participant, followup.enrolment.intervention_id, membership)
+    reveal_identity(participant, membership)
+    _log_read(membership, participant, "uppföljning")
+    return followup
+
+
+def _log_read(membership: Membership, participant: Participant, reason: str) -> None:
+    from stegvis.core.emergency import read_reason
+
     audit.log(
         actor=membership.user,
         action=audit.Action.READ,
-        obj=followup.enrolment.participant,
-        reason="uppföljning",
+        obj=participant,
+        reason=read_reason(membership, reason),
     )
-    return followup
 
 
 @memoized(lambda participant, membership: (participant.pk, membership.pk))
@@ -235,7 +340,7 @@ def enrolments_of(participant: Participant, membership: Membership) -> list[Enro
     """The person's enrolments in the viewer's interventions, with exit reason labels."""
     from stegvis.core import reference
 
-    ids = intervention_ids_in_scope(membership)
+    ids = visible_intervention_ids(participant, membership)
     enrolments = list(
         participant.enrolments.filter(intervention_id__in=ids)
         .select_related("intervention", "main_contact__user")
@@ -271,14 +376,51 @@ PARTICIPANT_SECTIONS: list = []
 
 @memoized(lambda participant: (participant.pk,))
 def consents_of(participant: Participant) -> tuple[Consent, ...]:
-    """All the person's consents with their interventions (the page lists every one; the
-    timeline keeps those in scope)."""
+    """All the person's consents with their interventions (callers keep those the viewer
+    may see: ``visible_consents``)."""
     return tuple(participant.consents.select_related("intervention"))
 
 
 @memoized(lambda participant: (participant.pk,))
 def referrals_of(participant: Participant) -> tuple[Referral, ...]:
     return tuple(participant.referrals.select_related("intervention"))
+
+
+def visible_consents(participant: Participant, membership: Membership) -> list[Consent]:
+    ids = visible_intervention_ids(participant, membership)
+    return [c for c in consents_of(participant) if c.intervention_id in ids]
+
+
+def visible_referrals(participant: Participant, membership: Membership) -> list[Referral]:
+    ids = visible_intervention_ids(participant, membership)
+    return [r for r in referrals_of(participant) if r.intervention_id in ids]
+
+
+def consent_get(*, membership: Membership, pk: int) -> Consent:
+    """A consent the membership may see (its person visible, its intervention in view)."""
+    consent = get_object_or_404(
+        Consent.objects.select_related("participant", "intervention").filter(
+            participant__in=participants_in_scope(membership)
+        ),
+        pk=pk,
+    )
+    require_visible(consent.participant, consent.intervention_id, membership)
+    return consent
+
+
+def interventions_missing_consent(participant: Participant, membership: Membership):
+    """The membership's interventions where this named person has no consent in force: the
+    page offers to record one there."""
+    from stegvis.participants.access import consent_is_active, interventions_in_scope
+
+    if participant.is_anonymous and participant.anonymised_at:
+        return []
+    active = {c.intervention_id for c in consents_of(participant) if consent_is_active(c)}
+    return [
+        i
+        for i in interventions_in_scope(membership).filter(kind="individual").order_by("code")
+        if i.pk not in active
+    ]
 
 
 def participant_sections(participant: Participant, membership: Membership) -> list[dict]:
@@ -290,7 +432,7 @@ def timeline(participant: Participant, membership: Membership) -> list[TimelineE
     """Everything that happened to the person, newest first, within the viewer's scope."""
     from stegvis.core import reference
 
-    ids = intervention_ids_in_scope(membership)
+    ids = visible_intervention_ids(participant, membership)
     exit_labels = reference.labels(reference.Kind.EXIT_REASON)
     events: list[TimelineEvent] = []
     for c in (c for c in consents_of(participant) if c.intervention_id in ids):
@@ -343,3 +485,36 @@ def timeline(participant: Participant, membership: Membership) -> list[TimelineE
         return when.date() if isinstance(when, datetime) else when
 
     return sorted(events, key=sort_key, reverse=True)
+
+
+def participant_by_number(*, number) -> Participant | None:
+    """The person with this (parsed) number in the current federation, by the look-up hash;
+    for the subject-access extract, which logs what it does with it."""
+    from stegvis.core.crypto import lookup_hash
+
+    return (
+        Participant.objects.exclude(personal_number_hash="")
+        .filter(personal_number_hash=lookup_hash(number))
+        .first()
+    )
+
+
+def corrections_of(participant: Participant, membership: Membership) -> list:
+    from stegvis.participants.models import Correction
+
+    return list(
+        Correction.objects.filter(participant=participant).select_related(
+            "proposed_by", "decided_by"
+        )
+    )
+
+
+def correction_get(*, membership: Membership, pk: int):
+    from stegvis.participants.models import Correction
+
+    return get_object_or_404(
+        Correction.objects.select_related("participant").filter(
+            participant__in=participants_in_scope(membership)
+        ),
+        pk=pk,
+    )

@@ -20,9 +20,14 @@ from stegvis.core.models import AuditEntry, Membership
 from stegvis.core.personnummer import PersonalNumberError, parse_personal_number
 from stegvis.interventions.models import Intervention
 from stegvis.participants import eligibility, hooks
-from stegvis.participants.access import require_intervention_in_scope
+from stegvis.participants.access import (
+    active_consent_q,
+    require_active_consent,
+    require_intervention_in_scope,
+)
 from stegvis.participants.models import (
     Consent,
+    Correction,
     Enrolment,
     FollowUp,
     HandOver,
@@ -94,70 +99,285 @@ def find_by_personal_number(value: str) -> Participant | None:
     return by_number_hash(Participant.objects.all(), lookup_hash(number)).first()
 
 
+CORRECTABLE_FIELDS = ("gender", "municipality", *_PERSONAL_FIELDS)
+
+
 @transaction.atomic
 def participant_register(
     *,
     actor,
     membership: Membership,
-    intervention: Intervention,
+    intervention: Intervention | None,
     details: PersonDetails,
     consent: ConsentDetails | None,
 ) -> tuple[Participant, bool]:
     """Register a person for an intervention, or find them again by their number.
 
-    Without consent, or with protected identity, only an anonymous record is created.
-    Returns ``(participant, created)``.
+    Without consent only an anonymous record is created (gender, birth year, municipality).
+    A number that is already registered discloses nothing and overwrites nothing: the consent
+    is linked to the existing person, and details that differ become a correction proposal for
+    the person's main contact. Returns ``(participant, created)``.
     """
-    require_intervention_in_scope(membership, intervention)
-    anonymous = consent is None or details.protected_identity
-    participant = None
-    number = None
-    if not anonymous:
-        if not details.personal_number:
-            raise ValidationError({"personal_number": "Ange personnummer eller samordningsnummer."})
-        try:
-            number = parse_personal_number(details.personal_number, timezone.localdate())
-        except PersonalNumberError as exc:
-            raise ValidationError({"personal_number": str(exc)}) from exc
-        digest = lookup_hash(number)
-        participant = by_number_hash(Participant.objects.select_for_update(), digest).first()
-    created = participant is None
-    if created:
-        participant = Participant(created_by=actor)
+    if intervention is not None:
+        require_intervention_in_scope(membership, intervention)
+    anonymous = consent is None
     if anonymous:
         if details.birth_year is None:
             raise ValidationError({"birth_year": "Ange födelseår."})
-        participant.is_anonymous = True
-        participant.protected_identity = details.protected_identity
-        participant.birth_year = details.birth_year
-        participant.gender = details.gender
-        participant.municipality = details.municipality
-    else:
+        participant = Participant(
+            created_by=actor,
+            is_anonymous=True,
+            protected_identity=details.protected_identity,
+            birth_year=details.birth_year,
+            gender=details.gender,
+            municipality=details.municipality,
+        )
+        participant.full_clean(exclude=["personal_number_hash"])
+        participant.save()
+        audit.log(
+            actor=actor,
+            action=A.CREATE,
+            obj=participant,
+            detail={
+                "intervention": intervention.code if intervention else "",
+                "anonymous": True,
+            },
+        )
+        return participant, True
+    if intervention is None:
+        raise ValidationError({"intervention": "Välj den insats som samtycket gäller."})
+    if not details.personal_number:
+        raise ValidationError({"personal_number": "Ange personnummer eller samordningsnummer."})
+    try:
+        number = parse_personal_number(details.personal_number, timezone.localdate())
+    except PersonalNumberError as exc:
+        raise ValidationError({"personal_number": str(exc)}) from exc
+    digest = lookup_hash(number)
+    existing = by_number_hash(Participant.objects.select_for_update(), digest).first()
+    if existing is None:
+        participant = Participant(created_by=actor)
         participant.is_anonymous = False
+        participant.protected_identity = details.protected_identity
         participant.personal_number = number.formatted
-        participant.personal_number_hash = lookup_hash(number)
+        participant.personal_number_hash = digest
         participant.is_coordination_number = number.is_coordination_number
         participant.birth_date = number.birth_date
         participant.birth_year = number.birth_year
         participant.gender = details.gender or number.gender
-        participant.municipality = details.municipality or participant.municipality
+        participant.municipality = details.municipality
         for name in _PERSONAL_FIELDS:
-            value = getattr(details, name)
-            if value not in ("", None, []) or created:
-                setattr(participant, name, value)
-    participant.full_clean(exclude=["personal_number_hash"])
-    participant.save()
-    if consent is not None and not details.protected_identity:
+            setattr(participant, name, getattr(details, name))
+        participant.full_clean(exclude=["personal_number_hash"])
+        participant.save()
+        correction = None
+    else:
+        participant = existing
+        supplied = {name: getattr(details, name) for name in CORRECTABLE_FIELDS}
+        correction = correction_propose(
+            actor=actor,
+            participant=participant,
+            changes=supplied,
+            source=Correction.Source.REGISTRATION,
+        )
+        if details.protected_identity and not participant.protected_identity:
+            # Protection is never lowered by a registration, only raised.
+            participant.protected_identity = True
+            participant.save(update_fields=["protected_identity"])
+    has_consent = Consent.objects.filter(
+        active_consent_q(), participant=participant, intervention=intervention
+    ).exists()
+    if not has_consent:
         consent_give(
             actor=actor, participant=participant, intervention=intervention, details=consent
         )
     audit.log(
         actor=actor,
-        action=A.CREATE if created else A.UPDATE,
+        action=A.CREATE if existing is None else A.UPDATE,
         obj=participant,
-        detail={"intervention": intervention.code, "anonymous": participant.is_anonymous},
+        detail={
+            "intervention": intervention.code,
+            "anonymous": False,
+            "matched_existing": existing is not None,
+            "correction": correction.pk if correction else None,
+        },
     )
-    return participant, created
+    return participant, existing is None
+
+
+def registration_echo(participant: Participant, details: PersonDetails) -> Participant:
+    """What a registration that found an existing person answers: the id and reference, and
+    no more than the caller supplied (an unsaved copy, never written)."""
+    echo = Participant(
+        pk=participant.pk,
+        federation_id=participant.federation_id,
+        is_anonymous=False,
+        protected_identity=details.protected_identity,
+        gender=details.gender,
+        birth_year=participant.birth_year,
+        municipality=details.municipality,
+    )
+    echo.personal_number = details.personal_number
+    for name in _PERSONAL_FIELDS:
+        setattr(echo, name, getattr(details, name))
+    echo.identity_visible = True
+    return echo
+
+
+def _differences(participant: Participant, changes: dict) -> dict:
+    """{field: [old, new]} for supplied values that differ from the stored ones."""
+    diffs = {}
+    for name, value in changes.items():
+        if name not in CORRECTABLE_FIELDS and name != "personal_number":
+            raise ValidationError(f"Fältet {name} kan inte rättas här.")
+        if value in ("", None, []):
+            continue
+        old = getattr(participant, name)
+        if old != value:
+            diffs[name] = [_jsonable(old), _jsonable(value)]
+    return diffs
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _save_correction(**kwargs) -> Correction:
+    import json
+
+    diffs = kwargs.pop("diffs")
+    return Correction.objects.create(
+        fields=sorted(diffs), values=json.dumps(diffs, ensure_ascii=False), **kwargs
+    )
+
+
+@transaction.atomic
+def correction_propose(
+    *, actor, participant: Participant, changes: dict, source: str, note: str = ""
+) -> Correction | None:
+    """Record details that differ from the stored ones as a proposal; nothing else changes."""
+    diffs = _differences(participant, changes)
+    diffs.pop("personal_number", None)
+    if not diffs:
+        return None
+    correction = _save_correction(
+        participant=participant,
+        source=source,
+        status=Correction.Status.PROPOSED,
+        diffs=diffs,
+        note=note,
+        proposed_by=actor,
+    )
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=correction,
+        detail={"participant": participant.pk, "fields": correction.fields, "source": source},
+    )
+    return correction
+
+
+def _apply(participant: Participant, diffs: dict) -> None:
+    for name, (_old, new) in diffs.items():
+        if name == "personal_number":
+            try:
+                number = parse_personal_number(new, timezone.localdate())
+            except PersonalNumberError as exc:
+                raise ValidationError({"personal_number": str(exc)}) from exc
+            digest = lookup_hash(number)
+            if by_number_hash(Participant.objects.exclude(pk=participant.pk), digest).exists():
+                raise ValidationError(
+                    {"personal_number": "Numret hör redan till en annan registrerad person."}
+                )
+            participant.personal_number = number.formatted
+            participant.personal_number_hash = digest
+            participant.is_coordination_number = number.is_coordination_number
+            participant.birth_date = number.birth_date
+            participant.birth_year = number.birth_year
+        else:
+            setattr(participant, name, new)
+    participant.full_clean(exclude=["personal_number_hash"])
+    participant.save()
+
+
+@transaction.atomic
+def participant_correct(
+    *, actor, membership: Membership, participant: Participant, changes: dict, note: str = ""
+) -> Correction | None:
+    """Rättelse (GDPR art. 16) by staff who see the person: applied at once and recorded with
+    the old and new values. An anonymous record keeps only gender, birth year, municipality."""
+    from stegvis.participants.selectors import identity_visible_to
+
+    if participant.is_anonymous:
+        allowed = {"gender", "birth_year", "municipality"}
+        if set(changes) - allowed:
+            raise ValidationError("En anonym registrering har bara kön, födelseår och kommun.")
+    elif not identity_visible_to(participant, membership):
+        raise ValidationError("Bara huvudkontakten kan rätta en person med skyddad identitet.")
+    if participant.is_anonymous:
+        diffs = {
+            k: [getattr(participant, k), v]
+            for k, v in changes.items()
+            if v not in ("", None) and getattr(participant, k) != v
+        }
+    else:
+        diffs = _differences(participant, changes)
+    if not diffs:
+        return None
+    _apply(participant, diffs)
+    correction = _save_correction(
+        participant=participant,
+        source=Correction.Source.MANUAL,
+        status=Correction.Status.APPLIED,
+        diffs=diffs,
+        note=note,
+        proposed_by=actor,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=participant,
+        reason="rättelse",
+        detail={"fields": correction.fields, "correction": correction.pk},
+    )
+    return correction
+
+
+@transaction.atomic
+def correction_decide(
+    *, actor, membership: Membership, correction: Correction, apply: bool
+) -> Correction:
+    """The main contact confirms (applies) or rejects a proposed correction."""
+    from stegvis.participants.selectors import is_main_contact
+
+    if correction.status != Correction.Status.PROPOSED:
+        raise ValidationError("Rättelsen är redan hanterad.")
+    participant = correction.participant
+    if not is_main_contact(participant, membership):
+        raise ValidationError("Bara personens huvudkontakt kan bekräfta rättelsen.")
+    if apply:
+        current = {
+            name: [getattr(participant, name), new]
+            for name, (_o, new) in correction.changes.items()
+        }
+        _apply(participant, current)
+    correction.status = Correction.Status.APPLIED if apply else Correction.Status.REJECTED
+    correction.decided_by = actor
+    correction.decided_at = timezone.now()
+    correction.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=participant if apply else correction,
+        reason="rättelse",
+        detail={
+            "fields": correction.fields,
+            "correction": correction.pk,
+            "status": correction.status,
+        },
+    )
+    return correction
 
 
 @transaction.atomic
@@ -184,6 +404,15 @@ def participant_update(*, actor, participant: Participant, changes: dict) -> Par
 def consent_give(
     *, actor, participant: Participant, intervention: Intervention, details: ConsentDetails
 ) -> Consent:
+    """Record a consent for one intervention (a new intervention needs a new consent)."""
+    if participant.is_anonymous and participant.anonymised_at:
+        raise ValidationError("Personen är avidentifierad; registrera en ny person i stället.")
+    if details.scope not in Consent.Scope.values:
+        raise ValidationError({"scope": "Välj omfattning: registrering eller informationsutbyte."})
+    if details.method not in Consent.Method.values:
+        raise ValidationError({"method": "Välj hur samtycket gavs: skriftligt eller muntligt."})
+    if details.given_on > timezone.localdate():
+        raise ValidationError({"given_on": "Samtycket kan inte vara givet i framtiden."})
     consent = Consent.objects.create(
         participant=participant,
         intervention=intervention,
@@ -199,21 +428,100 @@ def consent_give(
 
 
 @transaction.atomic
+def consent_record(
+    *,
+    actor,
+    membership: Membership,
+    participant: Participant,
+    intervention: Intervention,
+    details: ConsentDetails,
+    personal_number: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Consent:
+    """Record consent later, on the spot. An anonymous record becomes named with it: the
+    person's number (and name) are added, or, when the number is already registered, the
+    anonymous record's history moves to that person."""
+    require_intervention_in_scope(membership, intervention)
+    if Consent.objects.filter(
+        active_consent_q(), participant=participant, intervention=intervention
+    ).exists():
+        raise ValidationError("Personen har redan ett aktivt samtycke för insatsen.")
+    if participant.is_anonymous:
+        if not personal_number:
+            raise ValidationError(
+                {
+                    "personal_number": "Ange personnummer eller samordningsnummer för att "
+                    "registrera personen med namn."
+                }
+            )
+        try:
+            number = parse_personal_number(personal_number, timezone.localdate())
+        except PersonalNumberError as exc:
+            raise ValidationError({"personal_number": str(exc)}) from exc
+        digest = lookup_hash(number)
+        if by_number_hash(Participant.objects.all(), digest).exists():
+            raise ValidationError(
+                {
+                    "personal_number": "Numret är redan registrerat. Registrera personen med "
+                    "numret under Ny deltagare; den anonyma registreringen finns kvar."
+                }
+            )
+        participant.is_anonymous = False
+        participant.personal_number = number.formatted
+        participant.personal_number_hash = digest
+        participant.is_coordination_number = number.is_coordination_number
+        participant.birth_date = number.birth_date
+        participant.birth_year = number.birth_year
+        participant.first_name = first_name.strip()
+        participant.last_name = last_name.strip()
+        participant.full_clean(exclude=["personal_number_hash"])
+        participant.save()
+        audit.log(
+            actor=actor,
+            action=A.UPDATE,
+            obj=participant,
+            reason="samtycke",
+            detail={"named": True, "intervention": intervention.code},
+        )
+    return consent_give(
+        actor=actor, participant=participant, intervention=intervention, details=details
+    )
+
+
+@transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, withdrawn_on: date, note: str = "") -> Participant:
-    """Withdraw a consent. When no active consent remains, the record becomes anonymous."""
+    """Withdraw a consent (SPEC §3). From that day the intervention's staff no longer see the
+    person (unless another consent of theirs is in force), its active enrolment ends on that
+    day, and no new registration is accepted there. The enrolment stays in the statistics;
+    the identifying data goes at the next ``stegvis purge`` once no consent is in force and
+    the federation's grace period has passed (docs/consent.md)."""
     if consent.withdrawn_on is not None:
         raise ValidationError("Samtycket är redan återkallat.")
     if withdrawn_on < consent.given_on:
         raise ValidationError({"withdrawn_on": "Återkallelsen kan inte ligga före samtycket."})
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": "Återkallelsen kan inte ligga i framtiden."})
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_recorded_by = actor
     consent.withdrawal_note = note
     consent.save(update_fields=["withdrawn_on", "withdrawn_recorded_by", "withdrawal_note"])
-    audit.log(actor=actor, action=A.UPDATE, obj=consent, detail={"withdrawn": True})
-    participant = consent.participant
-    if not participant.consents.filter(withdrawn_on__isnull=True).exists():
-        participant_anonymise(actor=actor, participant=participant, reason="consent_withdrawn")
-    return participant
+    ended = []
+    for enrolment in Enrolment.objects.filter(
+        participant=consent.participant, intervention=consent.intervention, end_date__isnull=True
+    ):
+        enrolment.end_date = max(withdrawn_on, enrolment.start_date)
+        enrolment.exit_reason = "annat"
+        enrolment.exit_note = "Samtycket återkallat"
+        enrolment.save(update_fields=["end_date", "exit_reason", "exit_note"])
+        ended.append(enrolment.pk)
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=consent,
+        detail={"withdrawn": True, "participant": consent.participant_id, "ended": ended},
+    )
+    return consent.participant
 
 
 @transaction.atomic
@@ -239,6 +547,8 @@ def participant_anonymise(*, actor, participant: Participant, reason: str) -> Pa
     HandOver.objects.filter(enrolment__participant=participant).update(note="")
     FollowUp.objects.filter(enrolment__participant=participant).update(note="")
     Enrolment.objects.filter(participant=participant).update(exit_note="")
+    Consent.objects.filter(participant=participant).update(witnessed_by="", withdrawal_note="")
+    Correction.objects.filter(participant=participant).update(values="", note="")
     hooks.run_anonymise(participant)
     audit.log(
         actor=actor, action=A.DELETE, obj=participant, reason=reason, detail={"anonymised": True}
@@ -335,6 +645,7 @@ def referral_accept(
     decided_on: date | None = None,
 ) -> Enrolment:
     require_intervention_in_scope(membership, referral.intervention)
+    require_active_consent(referral.participant, referral.intervention)
     _decide(referral, actor, Referral.Status.ACCEPTED, decided_on)
     referral.waitlist_position = None
     referral.save()
@@ -470,6 +781,8 @@ def enrolment_create(
         require_intervention_in_scope(membership, intervention)
     if not intervention.is_individual:
         raise ValidationError("En strukturinriktad insats har inga deltagare.")
+    if not imported:
+        require_active_consent(participant, intervention)
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     _check_overlap(participant, intervention, start_date, end_date)
     enrolment = Enrolment.objects.create(
@@ -505,6 +818,7 @@ def enrolment_hand_over(
     note: str = "",
 ) -> HandOver:
     require_intervention_in_scope(membership, enrolment.intervention)
+    require_active_consent(enrolment.participant, enrolment.intervention)
     if to_contact.pk == enrolment.main_contact_id:
         raise ValidationError({"to_contact": "Personen är redan huvudkontakt."})
     if not to_contact.is_active:
@@ -540,6 +854,7 @@ def enrolment_exit(
 
     if membership is not None:
         require_intervention_in_scope(membership, enrolment.intervention)
+        require_active_consent(enrolment.participant, enrolment.intervention)
     if enrolment.end_date is not None:
         raise ValidationError("Deltagandet är redan avslutat.")
     if end_date < enrolment.start_date:
@@ -637,6 +952,7 @@ def followup_record(
     enrolment = followup.enrolment
     if membership is not None:
         require_intervention_in_scope(membership, enrolment.intervention)
+        require_active_consent(enrolment.participant, enrolment.intervention)
     if done_on < enrolment.end_date:
         raise ValidationError({"done_on": "Uppföljningen kan inte göras före avslutet."})
     if done_on > timezone.localdate():
@@ -691,26 +1007,42 @@ def participants_purge(*, actor, today: date, dry_run: bool) -> PurgeReport:
     recent = Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=cutoff)
     open_referrals = Q(referrals__status__in=[Referral.Status.PENDING, Referral.Status.WAITLISTED])
     recent_referrals = Q(referrals__referred_on__gte=cutoff)
-    candidates = (
+    retained = set(
         Participant.objects.filter(is_anonymous=False)
         .exclude(recent)
         .exclude(open_referrals)
         .exclude(recent_referrals)
         .exclude(consents__given_on__gte=cutoff)
-        .distinct()
-        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    # Withdrawn consent: once no consent is in force and the grace period has passed, the
+    # identifying data goes, whatever the retention time (docs/consent.md).
+    grace = int(federation.setting("purge_days_after_withdrawal"))
+    withdrawn_by = today - timedelta(days=grace)
+    withdrawn = set(
+        Participant.objects.filter(is_anonymous=False, consents__withdrawn_on__lte=withdrawn_by)
+        .exclude(consents__in=Consent.objects.filter(active_consent_q(today)))
+        .exclude(consents__withdrawn_on__gt=withdrawn_by)
+        .values_list("pk", flat=True)
+    )
+    candidates = Participant.objects.filter(pk__in=retained | withdrawn).order_by("pk")
     report = PurgeReport(cutoff=cutoff)
     for participant in candidates:
         report.anonymised.append(participant.pk)
         if not dry_run:
-            participant_anonymise(actor=actor, participant=participant, reason="gallring")
+            reason = "samtycke återkallat" if participant.pk in withdrawn else "gallring"
+            participant_anonymise(actor=actor, participant=participant, reason=reason)
     audit.log(
         actor=actor,
         action=A.DELETE,
         object_type="purge",
         object_id=str(today),
         reason="gallring" + (" (provkörning)" if dry_run else ""),
-        detail={"count": report.count, "cutoff": cutoff.isoformat(), "dry_run": dry_run},
+        detail={
+            "count": report.count,
+            "withdrawn": len(withdrawn),
+            "cutoff": cutoff.isoformat(),
+            "dry_run": dry_run,
+        },
     )
     return report

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from stegvis.participants import forms, selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
 from stegvis.participants.eligibility import describe_rule
 from stegvis.participants.extract import build_extract, extract_pdf
-from stegvis.participants.models import Consent, Referral
+from stegvis.participants.models import Referral
 
 
 def _individual_interventions(membership):
@@ -229,22 +229,39 @@ def referral_detail(request, pk: int):
             "decline_form": decline_form,
             "step": 3,
             "open": referral.status in (Referral.Status.PENDING, Referral.Status.WAITLISTED),
+            "needs_consent": _needs_consent(referral),
         },
     )
+
+
+def _needs_consent(referral) -> bool:
+    from stegvis.participants.access import ConsentRequired, require_active_consent
+
+    try:
+        require_active_consent(referral.participant, referral.intervention)
+    except ConsentRequired:
+        return True
+    return False
 
 
 @federation_view()
 def detail(request, pk: int):
     membership = request.membership
     participant = selectors.participant_get(membership=membership, pk=pk, reason="deltagarsida")
+    corrections = selectors.corrections_of(participant, membership)
+    proposed = any(c.status == c.Status.PROPOSED for c in corrections)
+    main_contact = proposed and selectors.is_main_contact(participant, membership)
     return render(
         request,
         "participants/detail.html",
         {
             "participant": participant,
             "enrolments": selectors.enrolments_of(participant, membership),
-            "consents": selectors.consents_of(participant),
-            "referrals": selectors.referrals_of(participant),
+            "consents": selectors.visible_consents(participant, membership),
+            "referrals": selectors.visible_referrals(participant, membership),
+            "missing_consent": selectors.interventions_missing_consent(participant, membership),
+            "corrections": corrections,
+            "is_main_contact": main_contact,
             "timeline": selectors.timeline(participant, membership),
             "participant_sections": selectors.participant_sections(participant, membership),
             "withdraw_form": forms.WithdrawConsentForm(),
@@ -256,11 +273,7 @@ def detail(request, pk: int):
 @require_POST
 def consent_withdraw(request, pk: int):
     membership = request.membership
-    consent = get_object_or_404(
-        Consent.objects.select_related("participant"),
-        pk=pk,
-        participant__in=selectors.participants_in_scope(membership),
-    )
+    consent = selectors.consent_get(membership=membership, pk=pk)
     form = forms.WithdrawConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -273,17 +286,131 @@ def consent_withdraw(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            if participant.is_anonymous:
-                messages.success(
-                    request,
-                    "Samtycket är återkallat. Inget samtycke återstår, så "
-                    "uppgifterna är avidentifierade.",
-                )
-            else:
-                messages.success(request, "Samtycket är återkallat.")
+            messages.success(
+                request,
+                f"Samtycket för {consent.intervention.code} är återkallat från "
+                f"{consent.withdrawn_on:%Y-%m-%d}. Pågående deltagande där har avslutats.",
+            )
+            if participant.pk not in set(
+                selectors.participants_in_scope(membership).values_list("pk", flat=True)
+            ):
+                # Nothing left that this member may see of the person.
+                return redirect("participants:caseload", request.federation.slug)
     else:
         messages.error(request, "Ange ett giltigt datum för återkallelsen.")
     return redirect("participants:detail", request.federation.slug, consent.participant_id)
+
+
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+def consent_new(request, pk: int):
+    """Record a consent on the spot; an anonymous record becomes named with it."""
+    membership = request.membership
+    participant = selectors.participant_get(membership=membership, pk=pk, reason="samtycke")
+    form = forms.ConsentForm(
+        request.POST or None,
+        interventions=_individual_interventions(membership),
+        named=not participant.is_anonymous,
+        initial={"intervention": request.GET.get("insats")},
+    )
+    back = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                actor=request.user,
+                membership=membership,
+                participant=participant,
+                intervention=data["intervention"],
+                details=services.ConsentDetails(
+                    scope=data["scope"],
+                    method=data["method"],
+                    given_on=data["given_on"],
+                    language=data["language"],
+                    witnessed_by=data["witnessed_by"],
+                ),
+                personal_number=data.get("personal_number", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Samtycket är registrerat.")
+            return redirect(back or _detail_url(request, participant.pk))
+    return render(
+        request,
+        "participants/consent_new.html",
+        {"form": form, "participant": participant, "next": back},
+    )
+
+
+def _detail_url(request, pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("participants:detail", args=[request.federation.slug, pk])
+
+
+def _safe_next(request) -> str:
+    """A same-federation path to return to, or ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    prefix = f"/f/{request.federation.slug}/"
+    if target.startswith(prefix) and "//" not in target and "\\" not in target:
+        return target
+    return ""
+
+
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+def correct(request, pk: int):
+    """Rättelse (GDPR art. 16) of the person's details, with old and new values recorded."""
+    membership = request.membership
+    participant = selectors.participant_get(membership=membership, pk=pk, reason="rättelse")
+    if participant.identity_masked:
+        raise PermissionDenied("Bara huvudkontakten kan rätta en person med skyddad identitet.")
+    fields = forms.CorrectionForm.base_fields
+    initial = {n: getattr(participant, n) for n in fields if hasattr(participant, n)}
+    form = forms.CorrectionForm(
+        request.POST or None, initial=initial, anonymous=participant.is_anonymous
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("note")
+        changes = {k: v for k, v in data.items() if k in initial}
+        try:
+            correction = services.participant_correct(
+                actor=request.user,
+                membership=membership,
+                participant=participant,
+                changes=changes,
+                note=note,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if correction is None:
+                messages.info(request, "Inget ändrades.")
+            else:
+                messages.success(request, "Uppgifterna är rättade. Rättelsen är loggad.")
+            return redirect("participants:detail", request.federation.slug, participant.pk)
+    return render(request, "participants/correct.html", {"form": form, "participant": participant})
+
+
+@federation_view(Perm.REGISTER_PARTICIPANTS)
+@require_POST
+def correction_decide(request, pk: int):
+    membership = request.membership
+    correction = selectors.correction_get(membership=membership, pk=pk)
+    apply = request.POST.get("decision") == "apply"
+    try:
+        services.correction_decide(
+            actor=request.user, membership=membership, correction=correction, apply=apply
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Rättelsen är genomförd." if apply else "Förslaget till rättelse är avvisat."
+        )
+    return redirect("participants:detail", request.federation.slug, correction.participant_id)
 
 
 @federation_view(Perm.REGISTER_PARTICIPANTS)
@@ -508,22 +635,58 @@ def register_extract(request, pk: int, fmt: str):
         raise Http404("Okänt format.")
     membership = request.membership
     participant = selectors.participant_get(membership=membership, pk=pk, reason="registerutdrag")
+    # The same scope as the page: one selector decides.
+    ids = selectors.visible_intervention_ids(participant, membership)
     audit.log(
         actor=request.user,
         action=audit.Action.EXPORT,
         obj=participant,
         reason="registerutdrag",
-        detail={"format": fmt},
+        detail={"format": fmt, "interventions": sorted(ids)},
     )
+    return _extract_response(request, participant, fmt, ids)
+
+
+def _extract_response(request, participant, fmt: str, ids):
     filename = f"registerutdrag-{participant.reference}.{fmt}"
     if fmt == "json":
         response = JsonResponse(
-            build_extract(participant), json_dumps_params={"ensure_ascii": False, "indent": 2}
+            build_extract(participant, ids), json_dumps_params={"ensure_ascii": False, "indent": 2}
         )
     else:
         response = HttpResponse(
-            extract_pdf(participant, request.federation.name, timezone.localdate()),
+            extract_pdf(participant, request.federation.name, timezone.localdate(), ids),
             content_type="application/pdf",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@federation_view(Perm.SUBJECT_ACCESS_EXTRACT)
+def subject_access(request):
+    """Registerutdrag on the data subject's own request (GDPR art. 15): everything stored
+    about the person, found by number. An explicit action, logged with its errand; no page
+    of the person is shown."""
+    form = forms.SubjectAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        participant = selectors.participant_by_number(number=data["personal_number"])
+        if participant is None:
+            form.add_error("personal_number", "Ingen person med det numret finns i förbundet.")
+        else:
+            participant.identity_visible = True
+            fmt = "json" if request.POST.get("format") == "json" else "pdf"
+            audit.log(
+                actor=request.user,
+                action=audit.Action.EXPORT,
+                obj=participant,
+                reason="registerutdrag på den registrerades begäran",
+                detail={
+                    "format": fmt,
+                    "requested_on": data["requested_on"].isoformat(),
+                    "errand": data["note"][:120],
+                    "complete": True,
+                },
+            )
+            return _extract_response(request, participant, fmt, None)
+    return render(request, "participants/subject_access.html", {"form": form})

@@ -73,9 +73,9 @@ def timeline_events(participant, membership):
     return events
 
 
-def _extract_plans(participant):
+def _extract_plans(participant, ids=None):
     items = []
-    for plan in Plan.objects.filter(enrolment__participant=participant).select_related(
+    for plan in _in(Plan.objects.filter(enrolment__participant=participant), ids).select_related(
         "enrolment__intervention"
     ):
         items.append(
@@ -104,7 +104,12 @@ def _extract_plans(participant):
     return "planer", items
 
 
-def _extract_meetings(participant):
+def _in(qs, ids):
+    """The rows of the interventions the extract covers (``None``: all of them)."""
+    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
+
+
+def _extract_meetings(participant, ids=None):
     return "möten", [
         {
             "insats": m.enrolment.intervention.name,
@@ -117,7 +122,7 @@ def _extract_meetings(participant):
             "beslut": m.decisions,
             "nästa_uppföljning": m.next_follow_up.isoformat() if m.next_follow_up else None,
         }
-        for m in Meeting.objects.filter(enrolment__participant=participant)
+        for m in _in(Meeting.objects.filter(enrolment__participant=participant), ids)
         .select_related("enrolment__intervention")
         .prefetch_related("authorities")
         .order_by("held_on")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.participants import selectors as participant_selectors
-from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
+from stegvis.participants.access import require_personal_data
 from stegvis.participants.models import Enrolment
 from stegvis.plans import versioning
 from stegvis.plans.models import Meeting, Plan, PlanAction, PlanGoal, PlanVersion
@@ -84,8 +84,7 @@ def meetings_in_scope(
     """Meetings of enrolments in the viewer's interventions, newest first. Unread: the caller
     logs the participants it shows."""
     require_personal_data(membership)
-    ids = intervention_ids_in_scope(membership)
-    qs = Meeting.objects.filter(enrolment__intervention_id__in=ids)
+    qs = Meeting.objects.filter(enrolment__in=participant_selectors.enrolments_in_scope(membership))
     if enrolment_id:
         qs = qs.filter(enrolment_id=enrolment_id)
     if intervention_id:
@@ -176,8 +175,10 @@ def followups(*, membership: Membership, today: date) -> FollowUps:
       a meeting on or after that date.
     """
     require_personal_data(membership)
-    ids = intervention_ids_in_scope(membership)
-    active = {"enrolment__intervention_id__in": ids, "enrolment__end_date__isnull": True}
+    active = {
+        "enrolment__in": participant_selectors.enrolments_in_scope(membership),
+        "enrolment__end_date__isnull": True,
+    }
     actions = (
         PlanAction.objects.filter(
             responsible=membership,

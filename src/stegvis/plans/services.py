@@ -11,15 +11,15 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from stegvis.core import audit
 from stegvis.core.memo import memoized
 from stegvis.core.models import Authority, Membership
-from stegvis.core.roles import ROLE_PERMISSIONS, Perm
+from stegvis.core.roles import PERSONAL_DATA_PERMS, ROLE_PERMISSIONS
 from stegvis.core.tenancy import require_federation
-from stegvis.participants.access import require_intervention_in_scope
+from stegvis.participants.access import require_active_consent, require_intervention_in_scope
 from stegvis.participants.models import Enrolment
 from stegvis.plans import defaults
 from stegvis.plans.models import Meeting, Plan, PlanAction, PlanGoal, PlanTemplate, PlanVersion
@@ -86,17 +86,17 @@ def template_save(
 
 
 def responsible_choices(enrolment: Enrolment) -> QuerySet[Membership]:
-    """Staff who may see the participant: everyone with all personal data, and those with
-    scoped personal data who work in the enrolment's intervention."""
-    see_all = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_ALL_PERSONAL_DATA in perms]
-    scoped = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_SCOPED_PERSONAL_DATA in perms]
-    return (
-        Membership.objects.filter(is_active=True)
-        .filter(Q(role__in=see_all) | Q(role__in=scoped, interventions=enrolment.intervention_id))
+    """Staff who may see the participant: those with personal data (a role holding it, main
+    or extra) who work in the enrolment's intervention."""
+    with_data = {r for r, perms in ROLE_PERMISSIONS.items() if perms & PERSONAL_DATA_PERMS}
+    candidates = (
+        Membership.objects.filter(is_active=True, interventions=enrolment.intervention_id)
         .select_related("user", "authority")
         .distinct()
         .order_by("user__first_name", "user__last_name")
     )
+    ids = [m.pk for m in candidates if with_data & set(m.roles)]
+    return candidates.filter(pk__in=ids)
 
 
 # --- Snapshots and versions ------------------------------------------------------------------
@@ -171,8 +171,11 @@ def _record_version(plan: Plan, *, actor, reason: str) -> PlanVersion | None:
 
 
 def _check(membership: Membership, plan_or_enrolment) -> Enrolment:
+    """In scope, and consent is the gate: nothing about a named person is written in an
+    intervention without his active consent for it."""
     enrolment = getattr(plan_or_enrolment, "enrolment", plan_or_enrolment)
     require_intervention_in_scope(membership, enrolment.intervention)
+    require_active_consent(enrolment.participant, enrolment.intervention)
     return enrolment
 
 

@@ -63,4 +63,5 @@ class Command(StegvisCommand):
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemoinloggningar (lösenord för alla: {demo.DEMO_PASSWORD})")
         for username, role, _codes in [(u[0], u[1], u[7]) for u in demo.USERS]:
-            self.stdout.write(f"  {username:<16} {Role(role).label}")
+            roles = [role, *demo.EXTRA_ROLES.get(username, [])]
+            self.stdout.write(f"  {username:<16} {' och '.join(Role(r).label for r in roles)}")
