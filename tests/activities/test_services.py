@@ -205,15 +205,16 @@ def test_attendance_only_by_the_activitys_own_leader(make_activity, people, admi
     assert [(r.first_name, r.present) for r in rows] == [("Person0", True)]
 
 
-def test_attendance_cannot_be_recorded_ahead(make_activity, people, admin):
+def test_attendance_cannot_be_recorded_ahead(make_activity, people, admin, leader):
     activity = make_activity(first=TODAY + timedelta(days=3))
+    activity.leaders.add(leader)
     place = services.place_create(
         actor=admin.user, membership=admin, activity=activity, enrolment=people(1)[0]
     )
     with pytest.raises(ValidationError, match="kommande"):
         services.attendance_record(
-            actor=admin.user,
-            membership=admin,
+            actor=leader.user,
+            membership=leader,
             session=activity.sessions.first(),
             place=place,
             present=True,

@@ -291,7 +291,7 @@ def test_stale_running_job_ends_as_failed(federation, intervention, as_admin, up
 @pytest.mark.parametrize(
     ("role", "status"),
     [
-        (Role.FEDERATION_ADMIN, 200),
+        (Role.FEDERATION_ADMIN, 403),
         (Role.CASE_WORKER, 200),
         (Role.INTERVENTION_LEAD, 403),
         (Role.ASSOCIATION_COORDINATOR, 403),

@@ -370,24 +370,23 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, interventions, named: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["personal_number"].error_messages["required"] = (
+            "Ange personnummer eller samordningsnummer."
+        )
+        self.fields["first_name"].error_messages["required"] = "Ange förnamn."
+        self.fields["last_name"].error_messages["required"] = "Ange efternamn."
         self.fields["intervention"].queryset = interventions
         self.named = named
-        if named:
-            for name in ("personal_number", "first_name", "last_name"):
+        for name in ("personal_number", "first_name", "last_name"):
+            if named:
                 del self.fields[name]
+            else:
+                self.fields[name].required = True
 
     def clean(self):
         data = super().clean()
         if data.get("given_on") and data["given_on"] > _today():
             self.add_error("given_on", "Samtycket kan inte vara daterat i framtiden.")
-        if not self.named:
-            for name, message in (
-                ("personal_number", "Ange personnummer eller samordningsnummer."),
-                ("first_name", "Ange förnamn."),
-                ("last_name", "Ange efternamn."),
-            ):
-                if not data.get(name):
-                    self.add_error(name, message)
         return data
 
 
