@@ -21,5 +21,7 @@ urlpatterns = [
     path("logga-ut/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", stegvis_api.urls),
+    # Answer links open without an account: the token decides the federation.
+    path("s/", include("stegvis.surveys.public_urls")),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]

@@ -1,0 +1,122 @@
+"""How survey answers appear on the participant page, in the timeline and in the register
+extract, and what is erased when a participant becomes anonymous (purge)."""
+
+from __future__ import annotations
+
+from stegvis.participants import extract, hooks
+from stegvis.participants import selectors as participant_selectors
+from stegvis.surveys import selectors
+from stegvis.surveys.models import Answer, Invitation, Question, Response
+
+
+def answer_text(answer: Answer, texts: dict[str, str]) -> str:
+    """One answer in words (Swedish), for staff."""
+    q = answer.question
+    if q.kind == Question.Kind.SCALE and answer.number is not None:
+        return f"{answer.number} av {q.scale_max}"
+    if q.kind == Question.Kind.YES_NO and answer.number is not None:
+        return "Ja" if answer.number else "Nej"
+    if answer.choices:
+        return ", ".join(texts.get(f"o.{q.key}.{v}", v) for v in answer.choices)
+    return answer.text
+
+
+def _described(responses: list[Response]) -> list[dict]:
+    wordings: dict[int, dict[str, str]] = {}
+    items = []
+    for response in responses:
+        if response.survey_id not in wordings:
+            wordings[response.survey_id] = selectors.wording(response.survey, "sv")
+        texts = wordings[response.survey_id]
+        items.append(
+            {
+                "response": response,
+                "title": texts.get("title", response.survey.code),
+                "answers": [
+                    {"question": texts.get(f"q.{a.question.key}", a.question.key), "answer": t}
+                    for a in sorted(response.answers.all(), key=lambda a: a.question.position)
+                    if (t := answer_text(a, texts))
+                ],
+            }
+        )
+    return items
+
+
+def participant_section(participant, membership) -> dict | None:
+    responses = selectors.answers_of_participant(membership=membership, participant=participant)
+    invitations = [
+        i
+        for i in selectors.invitations_of_participant(
+            membership=membership, participant=participant
+        )
+        if i.is_open()
+    ]
+    if not responses and not invitations:
+        return None
+    return {
+        "id": "enkater",
+        "title": "Enkätsvar",
+        "template": "surveys/_participant_section.html",
+        "items": _described(list(reversed(responses))),
+        "open_invitations": invitations,
+    }
+
+
+def timeline_events(participant, membership):
+    responses = selectors.answers_of_participant(
+        membership=membership, participant=participant, reason="tidslinje"
+    )
+    events = []
+    for item in _described(responses):
+        response = item["response"]
+        scales = [
+            f"{a.question.key} {a.number}"
+            for a in response.answers.all()
+            if a.question.kind == Question.Kind.SCALE and a.number is not None
+        ]
+        occasion = response.get_occasion_display().lower() if response.occasion else ""
+        events.append(
+            participant_selectors.TimelineEvent(
+                response.answered_on,
+                f"Enkät besvarad: {item['title']}" + (f" ({occasion})" if occasion else ""),
+                " · ".join(scales),
+                "survey",
+            )
+        )
+    return events
+
+
+def _extract_answers(participant):
+    responses = list(
+        Response.objects.filter(participant=participant)
+        .select_related("survey")
+        .prefetch_related("answers__question")
+        .order_by("answered_on", "id")
+    )
+    return "enkätsvar", [
+        {
+            "enkät": item["title"],
+            "version": item["response"].survey.version,
+            "datum": item["response"].answered_on.isoformat(),
+            "tillfälle": item["response"].get_occasion_display(),
+            "språk": item["response"].language,
+            "svar": {a["question"]: a["answer"] for a in item["answers"]},
+        }
+        for item in _described(responses)
+    ]
+
+
+@hooks.on_anonymise
+def erase_answers(participant) -> None:
+    """Keep the numbers for statistics; erase free text and close the person's open links."""
+    Answer.objects.filter(response__participant=participant).exclude(text="").update(text="")
+    from django.utils import timezone
+
+    Invitation.objects.filter(participant=participant, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+
+
+participant_selectors.PARTICIPANT_SECTIONS.append(participant_section)
+participant_selectors.TIMELINE_PROVIDERS.append(timeline_events)
+extract.EXTRACT_SECTIONS.append(_extract_answers)
