@@ -130,7 +130,7 @@ def _paired(values: dict[tuple[int, str], float], before: str, after: str):
     y = np.array([values[(p, after)] for p in people], dtype=float)
     p_value = None
     if len(people) >= 2 and np.any(y - x != 0):
-        p_value = round(float(stats.wilcoxon(y, x, zero_method="wilcox").pvalue), 3)
+        p_value = float(f"{stats.wilcoxon(y, x, zero_method='wilcox').pvalue:.3g}")
     return (
         len(people),
         round(float(np.mean(x)), 2),
