@@ -8,6 +8,7 @@ from scipy import stats
 
 from stegvis.reports.filters import ReportFilters
 from stegvis.surveys import results, services
+from stegvis.surveys.results import p_text
 from tests.surveys.conftest import answer_all
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_means_per_occasion_and_paired_change_with_wilcoxon(surveys, interventio
     diffs = [e - s for s, e in zip(starts, exits, strict=False)]
     assert values["forandring"] == round(sum(diffs) / 6, 2)
     expected = stats.wilcoxon(exits, starts[:6]).pvalue
-    assert values["p_varde"] == float(f"{expected:.3g}")
+    assert values["p_varde"] == f"{expected:.3f}".replace(".", ",")
     # No change at all on health: no test to run.
     assert row(report(surveys, intervention).table, "halsa")["p_varde"] is None
 
@@ -153,3 +154,9 @@ def test_indicator_results_split_by_respondent_group(surveys, admin, interventio
     values = row(table, "underlag")
     assert values["svar_board"] == 3
     assert values["medel_manager"] == 4.0
+
+
+def test_p_value_text_at_its_boundary():
+    assert p_text(0.000999) == "<0,001"
+    assert p_text(0.001) == "0,001"
+    assert p_text(0.0456) == "0,046"

@@ -11,18 +11,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from stegvis.participants.models import Enrolment
-from stegvis.surveys import services
+from stegvis.surveys import integration, services
 from stegvis.surveys.models import Invitation, Survey
 
-LANGUAGE_OF = {
-    "arabiska": "ar",
-    "dari": "prs",
-    "persiska": "prs",
-    "somaliska": "so",
-    "tigrinja": "ti",
-    "ukrainska": "uk",
-    "engelska": "en",
-}
 SCALES = ("svenska", "halsa", "natverk", "formaga", "arbete")
 COMMENTS = [
     "Jag vill träffa fler människor.",
@@ -72,8 +63,7 @@ def _participants(ctx, rng, admin, survey) -> None:
         if rng.random() < 0.2:
             continue  # never asked
         person = enrolment.participant
-        spoken = [LANGUAGE_OF.get(lang) for lang in person.languages]
-        language = next((lang for lang in spoken if lang), "sv")
+        language = integration._language(person)
         until = min(enrolment.end_date or ctx.today, ctx.today)
         start = enrolment.start_date + timedelta(days=rng.randint(2, 10))
         if start > until:

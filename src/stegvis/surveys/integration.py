@@ -6,7 +6,27 @@ from __future__ import annotations
 from stegvis.participants import extract, hooks
 from stegvis.participants import selectors as participant_selectors
 from stegvis.surveys import selectors
-from stegvis.surveys.models import Answer, Invitation, Question, Response
+from stegvis.surveys.models import LANGUAGES, Answer, Audience, Invitation, Question, Response
+
+# The languages participants are registered with (Swedish names), as survey language codes.
+LANGUAGE_CODES = {
+    "arabiska": "ar",
+    "dari": "prs",
+    "persiska": "prs",
+    "somaliska": "so",
+    "tigrinja": "ti",
+    "engelska": "en",
+    "ukrainska": "uk",
+}
+
+
+def _language(participant) -> str:
+    """The first of the person's languages a questionnaire speaks, else Swedish."""
+    for language in participant.languages or []:
+        code = LANGUAGE_CODES.get(str(language).lower())
+        if code:
+            return code
+    return "sv"
 
 
 def answer_text(answer: Answer, texts: dict[str, str]) -> str:
@@ -32,6 +52,7 @@ def _described(responses: list[Response]) -> list[dict]:
             {
                 "response": response,
                 "title": texts.get("title", response.survey.code),
+                "language": LANGUAGES.get(response.language, response.language).lower(),
                 "answers": [
                     {"question": texts.get(f"q.{a.question.key}", a.question.key), "answer": t}
                     for a in sorted(response.answers.all(), key=lambda a: a.question.position)
@@ -51,10 +72,19 @@ def participant_section(participant, membership) -> dict | None:
         )
         if i.is_open()
     ]
-    if not responses and not invitations:
+    if not participant_selectors.enrolments_of(participant, membership) and not responses:
         return None
+    from stegvis.surveys.forms import PersonalLinkForm
+
+    surveys = [
+        s for s in selectors.surveys_published(membership) if s.audience == Audience.PARTICIPANT
+    ]
     return {
+        "link_form": PersonalLinkForm(
+            surveys=surveys, initial={"language": _language(participant)}
+        ),
         "id": "enkater",
+        "participant_id": participant.pk,
         "title": "Enkätsvar",
         "template": "surveys/_participant_section.html",
         "items": _described(list(reversed(responses))),

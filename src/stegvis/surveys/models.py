@@ -379,3 +379,40 @@ class Answer(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.number if self.number is not None else self.choices}"
+
+
+class PageLink(TenantModel):
+    """A link to the participant's own read-only page (his plan's goals and next steps, his
+    next meeting, his activities' next sessions), in his language. Only the hash is stored."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="page_links"
+    )
+    language = models.CharField("språk", max_length=8, default=SOURCE_LANGUAGE)
+    token_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    expires_at = models.DateTimeField("giltig till")
+    revoked_at = models.DateTimeField("återkallad", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "länk till egen sida"
+        verbose_name_plural = "länkar till egen sida"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "token_hash"], name="pagelink_unique_token"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["federation", "participant"], name="pagelink_fed_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Egen sida {self.pk}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.expires_at

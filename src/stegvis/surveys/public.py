@@ -26,7 +26,9 @@ def _page(request, template: str, context: dict, *, language: str, status: int =
     }
     response = render(request, template, context, status=status)
     # The token is in the address: it must not leak to other sites or into shared caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # (same-origin, not no-referrer: with no-referrer the browser posts the form as "Origin:
+    # null", which the CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -122,3 +124,25 @@ def _answer(request, invitation: Invitation):
         )
     context = {**base, "intro": texts.get("intro", ""), "questions": _questions(survey, texts)}
     return _page(request, "surveys/public/answer.html", context, language=language)
+
+
+@never_cache
+def own_page(request, token: str):
+    link = selectors.page_link_by_token(token)
+    if link is None:
+        raise Http404("Länken finns inte.")
+    language = link.language
+    with federation_scope(link.federation):
+        participant = link.participant
+        base = {
+            "title": ui.words(language)["my_page"],
+            "greeting": ui.words(language)["hello"].format(name=participant.first_name)
+            if participant.first_name
+            else "",
+        }
+        if not link.is_open() or participant.is_anonymous:
+            return _page(request, "surveys/public/closed.html", base, language=language, status=410)
+        from django.utils import timezone
+
+        page = selectors.own_page(participant, today=timezone.localdate())
+        return _page(request, "surveys/public/own_page.html", {**base, **page}, language=language)

@@ -120,6 +120,12 @@ def _short(key: str) -> str:
     return GROUP_SHORT.get(key, key or "alla")
 
 
+def p_text(p: float) -> str:
+    """A p-value as people read it: three decimals, or "<0,001" (a float shown with the
+    reports' one decimal would say 0,0)."""
+    return "<0,001" if p < 0.001 else f"{p:.3f}".replace(".", ",")
+
+
 def _paired(values: dict[tuple[int, str], float], before: str, after: str):
     """Pairs of the same person's answers at two occasions: (n, mean before, mean after,
     mean change, p of Wilcoxon's signed-rank test or None)."""
@@ -130,7 +136,7 @@ def _paired(values: dict[tuple[int, str], float], before: str, after: str):
     y = np.array([values[(p, after)] for p in people], dtype=float)
     p_value = None
     if len(people) >= 2 and np.any(y - x != 0):
-        p_value = float(f"{stats.wilcoxon(y, x, zero_method='wilcox').pvalue:.3g}")
+        p_value = p_text(stats.wilcoxon(y, x, zero_method="wilcox").pvalue)
     return (
         len(people),
         round(float(np.mean(x)), 2),
@@ -216,12 +222,15 @@ def compute(
         extra.append(_changes(questions, texts, paired_values, [k for k, _ in groups]))
     extra += [_distribution(q, texts, answers, groups, group_of) for q in survey.questions.all()]
     extra = [t for t in extra if t is not None]
-    notes = [
-        "Medelvärden för skalfrågor (1–5) och andelen ja (0–1) för ja/nej-frågor.",
-        "Förändringen jämför samma personers svar vid två tillfällen (senaste svaret per "
-        "tillfälle); p-värdet kommer från Wilcoxons teckenrangtest.",
-        "Fritextsvar visas aldrig i rapporter.",
-    ]
+    notes = ["Medelvärden för skalfrågor (1–5) och andelen ja (0–1) för ja/nej-frågor."]
+    if split == "occasion":
+        notes.append(
+            "Förändringen jämför samma personers svar vid två tillfällen (senaste svaret per "
+            "tillfälle); p-värdet kommer från Wilcoxons teckenrangtest."
+        )
+    else:
+        notes.append("Svaren är anonyma och redovisas per svarsgrupp.")
+    notes.append("Fritextsvar visas aldrig i rapporter.")
     return table, extra, notes
 
 

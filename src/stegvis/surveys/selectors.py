@@ -115,3 +115,63 @@ def invitations_of_participant(*, membership: Membership, participant) -> QueryS
     if not membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
         qs = qs.filter(enrolment__intervention_id__in=intervention_ids_in_scope(membership))
     return qs.select_related("survey").order_by("-created_at")
+
+
+def page_link_by_token(token: str):
+    from stegvis.surveys.models import PageLink
+
+    if not token or len(token) > 100:
+        return None
+    with unscoped():
+        found = list(
+            PageLink.objects.select_related("federation", "participant").filter(
+                token_hash=hash_token(token)
+            )[:2]
+        )
+    return found[0] if len(found) == 1 else None
+
+
+def own_page(participant, *, today) -> dict:
+    """What the participant sees on his own page: active plans' goals and open actions, his
+    next meeting and his activities' next sessions. Read by the link's holder; logged."""
+    from stegvis.activities.models import ActivityEnrolment, Session
+    from stegvis.plans.models import Meeting, Plan, PlanAction, PlanGoal
+
+    enrolments = list(participant.enrolments.filter(end_date__isnull=True))
+    plans = list(Plan.objects.filter(enrolment__in=enrolments))
+    goals = list(
+        PlanGoal.objects.filter(plan__in=plans)
+        .exclude(status=PlanGoal.Status.DROPPED)
+        .order_by("position", "id")
+    )
+    actions = list(
+        PlanAction.objects.filter(
+            plan__in=plans, status__in=[PlanAction.Status.PLANNED, PlanAction.Status.IN_PROGRESS]
+        ).order_by("due_date", "position", "id")[:8]
+    )
+    meeting = (
+        Meeting.objects.filter(enrolment__in=enrolments, held_on__gte=today)
+        .order_by("held_on")
+        .first()
+    )
+    follow_ups = [p.next_follow_up for p in plans if p.next_follow_up and p.next_follow_up >= today]
+    places = ActivityEnrolment.objects.filter(
+        enrolment__in=enrolments, status=ActivityEnrolment.Status.ACTIVE
+    ).values_list("activity_id", flat=True)
+    sessions = list(
+        Session.objects.filter(activity_id__in=list(places), date__gte=today, cancelled=False)
+        .select_related("activity")
+        .order_by("date", "start_time")[:6]
+    )
+    audit.log(
+        actor=None,
+        action=audit.Action.READ,
+        obj=participant,
+        reason="egen sida via länk",
+    )
+    return {
+        "goals": goals,
+        "actions": actions,
+        "meeting": meeting.held_on if meeting else (min(follow_ups) if follow_ups else None),
+        "sessions": sessions,
+    }

@@ -233,11 +233,15 @@ def text_set(
 
 @dataclass
 class IssuedLink:
-    invitation: Invitation
+    invitation: Invitation  # or a PageLink
     token: str
 
     @property
     def path(self) -> str:
+        from stegvis.surveys.models import PageLink
+
+        if isinstance(self.invitation, PageLink):
+            return f"/s/sida/{self.token}/"
         return f"/s/{self.token}/"
 
 
@@ -491,3 +495,36 @@ def invitation_close(*, actor, invitation: Invitation) -> Invitation:
 
 
 __all__ = ["LinkClosed", "PublishedSurveyError"]
+
+
+PAGE_LINK_DAYS = 90
+
+
+@transaction.atomic
+def page_link_create(
+    *, actor, membership, participant_id: int, language: str, days: int = PAGE_LINK_DAYS
+) -> IssuedLink:
+    """A link to the participant's own read-only page, for someone the membership may see."""
+    from django.shortcuts import get_object_or_404
+
+    from stegvis.participants.selectors import participants_in_scope
+    from stegvis.surveys.models import PageLink
+
+    participant = get_object_or_404(participants_in_scope(membership), pk=participant_id)
+    if language not in LANGUAGES:
+        raise ValidationError({"language": f"Okänt språk '{language}'."})
+    token, digest = _new_token()
+    link = PageLink.objects.create(
+        participant=participant,
+        language=language,
+        token_hash=digest,
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=link,
+        detail={"participant": participant.pk, "language": language},
+    )
+    return IssuedLink(link, token)
