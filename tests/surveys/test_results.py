@@ -160,3 +160,20 @@ def test_p_value_text_at_its_boundary():
     assert p_text(0.000999) == "<0,001"
     assert p_text(0.001) == "0,001"
     assert p_text(0.0456) == "0,046"
+
+
+def test_measures_for_the_effect_evaluation_per_enrolment(surveys, person, invite):
+    answer_all(invite(person).invitation, [1, 3, 3, 3, 3], today=date(2026, 1, 10))
+    answer_all(invite(person, occasion="exit").invitation, [4, 3, 3, 3, 3], today=date(2026, 6, 1))
+    enrolment = person.enrolments.get()
+    assert results.measures(survey_code="deltagare", question_key="svenska", occasion="start") == {
+        enrolment.pk: 1
+    }
+    assert results.measures(survey_code="deltagare", question_key="svenska", occasion="exit") == {
+        enrolment.pk: 4
+    }
+    assert (
+        results.measures(survey_code="deltagare", question_key="svenska", occasion="midway") == {}
+    )
+    with pytest.raises(results.UnknownSurvey):
+        results.measures(survey_code="nej", question_key="svenska", occasion="start")

@@ -366,3 +366,29 @@ def survey_report(
         external=external,
         threshold=threshold,
     )
+
+
+def measures(
+    *, survey_code: str, question_key: str, occasion: str, enrolment_ids=None
+) -> dict[int, int]:
+    """One question's answers at one occasion per enrolment (the latest if answered twice):
+    an outcome or covariate for the effect evaluation. Keys are enrolment ids, values the
+    number given (scale value, or 1/0 for yes/no); only answers through personal links count.
+    Call inside a federation scope; the caller logs what it shows."""
+    if not Survey.objects.filter(code=survey_code).exists():
+        raise UnknownSurvey(f"Enkäten '{survey_code}' finns inte i förbundet.")
+    qs = Answer.objects.filter(
+        question__survey__code=survey_code,
+        question__key=question_key,
+        response__occasion=occasion,
+        response__enrolment__isnull=False,
+        number__isnull=False,
+    )
+    if enrolment_ids is not None:
+        qs = qs.filter(response__enrolment_id__in=list(enrolment_ids))
+    found: dict[int, int] = {}
+    for enrolment_id, number in qs.order_by("response__answered_on", "response_id").values_list(
+        "response__enrolment_id", "number"
+    ):
+        found[enrolment_id] = number
+    return found
