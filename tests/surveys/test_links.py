@@ -186,3 +186,17 @@ def test_page_works_without_javascript_and_has_labelled_fields(client, person, i
     assert page.count("<fieldset") == 6
     assert page.count("<legend>") == 6
     assert 'for="id_q_ovrigt"' in page
+
+
+def test_no_personal_link_without_consent(register, intervention, invite):
+    anonymous = register(intervention, consent=False)
+    with pytest.raises(ValidationError, match="inget gällande samtycke"):
+        invite(anonymous)
+
+
+def test_withdrawn_consent_closes_a_sent_link(client, person, invite, admin):
+    link = invite(person)
+    person.consents.update(withdrawn_on=date(2026, 2, 1))
+    assert client.get(link.path).status_code == 410
+    assert client.post(link.path, {"q_svenska": "3"}).status_code == 410
+    assert not Response.objects.exists()

@@ -50,7 +50,7 @@ def test_a_colleague_in_another_intervention_reads_nothing_and_nothing_is_logged
     colleague = make_member(
         federation, Role.CASE_WORKER, "sven", interventions=[other_intervention]
     )
-    assert selectors.answers_of_participant(membership=colleague, participant=answered) == []
+    assert selectors.answers_of_participant(membership=colleague, participant=answered) == ()
     assert not reads(answered, "enkätsvar").exists()
 
 

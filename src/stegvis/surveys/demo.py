@@ -82,6 +82,8 @@ def _participants(ctx, rng, admin, survey) -> None:
                     min(5, s + 1) if rng.random() < pace else max(1, s - (rng.random() > 0.93))
                     for s in scores
                 ]
+            if not services.has_consent(person):
+                break  # no consent in force: no personal link
             link = services.invitation_create(
                 actor=admin.user,
                 membership=admin,

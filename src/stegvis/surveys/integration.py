@@ -6,7 +6,7 @@ from __future__ import annotations
 from stegvis.participants import extract, hooks
 from stegvis.participants import selectors as participant_selectors
 from stegvis.surveys import selectors
-from stegvis.surveys.models import LANGUAGES, Answer, Audience, Invitation, Question, Response
+from stegvis.surveys.models import LANGUAGES, Answer, Invitation, Question, Response
 
 # The languages participants are registered with (Swedish names), as survey language codes.
 LANGUAGE_CODES = {
@@ -65,6 +65,11 @@ def _described(responses: list[Response]) -> list[dict]:
 
 def participant_section(participant, membership) -> dict | None:
     responses = selectors.answers_of_participant(membership=membership, participant=participant)
+    if not participant_selectors.enrolments_of(participant, membership) and not responses:
+        return None
+    from stegvis.surveys.forms import PageLinkForm, PersonalLinkForm
+
+    surveys = selectors.participant_surveys()
     invitations = [
         i
         for i in selectors.invitations_of_participant(
@@ -72,17 +77,10 @@ def participant_section(participant, membership) -> dict | None:
         )
         if i.is_open()
     ]
-    if not participant_selectors.enrolments_of(participant, membership) and not responses:
-        return None
-    from stegvis.surveys.forms import PersonalLinkForm
-
-    surveys = [
-        s for s in selectors.surveys_published(membership) if s.audience == Audience.PARTICIPANT
-    ]
+    language = _language(participant)
     return {
-        "link_form": PersonalLinkForm(
-            surveys=surveys, initial={"language": _language(participant)}
-        ),
+        "link_form": PersonalLinkForm(surveys=surveys, initial={"language": language}),
+        "page_form": PageLinkForm(initial={"language": language}),
         "id": "enkater",
         "participant_id": participant.pk,
         "title": "Enkätsvar",
@@ -93,9 +91,7 @@ def participant_section(participant, membership) -> dict | None:
 
 
 def timeline_events(participant, membership):
-    responses = selectors.answers_of_participant(
-        membership=membership, participant=participant, reason="tidslinje"
-    )
+    responses = selectors.answers_of_participant(membership=membership, participant=participant)
     events = []
     for item in _described(responses):
         response = item["response"]

@@ -97,7 +97,10 @@ def _answer(request, invitation: Invitation):
         else "",
         "kiosk": invitation.kind == Invitation.Kind.KIOSK,
     }
-    if not invitation.is_open():
+    withdrawn = invitation.kind == Invitation.Kind.PERSONAL and not services.has_consent(
+        invitation.participant
+    )
+    if not invitation.is_open() or withdrawn:
         return _page(request, "surveys/public/closed.html", base, language=language, status=410)
     if request.method == "POST":
         try:

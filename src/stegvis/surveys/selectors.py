@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
 from stegvis.core import audit
+from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.core.tenancy import unscoped
@@ -50,6 +51,19 @@ def surveys_published(membership: Membership) -> list[Survey]:
     return surveys
 
 
+def participant_surveys() -> list[Survey]:
+    """The published questionnaires participants answer (for the link form on his page); the
+    defaults are added only when the federation has none yet."""
+    surveys = list(
+        Survey.objects.filter(status=Survey.Status.PUBLISHED, audience="participant").order_by(
+            "code"
+        )
+    )
+    if not surveys and services.ensure_default_surveys():
+        return participant_surveys()
+    return surveys
+
+
 def survey_published(membership: Membership, code: str) -> Survey:
     require_survey_access(membership)
     services.ensure_default_surveys(actor=membership.user)
@@ -70,6 +84,7 @@ def invitation_by_token(token: str) -> Invitation | None:
     return found[0] if len(found) == 1 else None
 
 
+@memoized(lambda survey, language: (survey.pk, language))
 def wording(survey: Survey, language: str) -> dict[str, str]:
     """The survey's texts in ``language``, Swedish where a text has no translation."""
     texts = {
@@ -82,16 +97,15 @@ def wording(survey: Survey, language: str) -> dict[str, str]:
     return texts
 
 
-def answers_of_participant(
-    *, membership: Membership, participant, reason: str = "enkätsvar"
-) -> list[Response]:
+@memoized(lambda *, membership, participant: (membership.pk, participant.pk))
+def answers_of_participant(*, membership: Membership, participant) -> tuple[Response, ...]:
     """The person's answers given through personal links, in the membership's interventions
     (answers without an enrolment only for those who see every participant). Logged."""
     require_personal_data(membership)
     qs = Response.objects.filter(participant=participant)
     if not membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
         qs = qs.filter(enrolment__intervention_id__in=intervention_ids_in_scope(membership))
-    responses = list(
+    responses = tuple(
         qs.select_related("survey", "enrolment__intervention")
         .prefetch_related(
             Prefetch("answers", queryset=Answer.objects.select_related("question")),
@@ -103,7 +117,7 @@ def answers_of_participant(
             actor=membership.user,
             action=audit.Action.READ,
             obj=participant,
-            reason=reason,
+            reason="enkätsvar",
             detail={"responses": len(responses)},
         )
     return responses

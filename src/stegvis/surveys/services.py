@@ -287,6 +287,13 @@ def invitation_create(
     from stegvis.participants.selectors import participants_in_scope
 
     participant = get_object_or_404(participants_in_scope(membership), pk=participant_id)
+    if not has_consent(participant):
+        raise ValidationError(
+            {
+                "participant_id": "Deltagaren har inget gällande samtycke, och svar via en "
+                "personlig länk är personuppgifter. Använd en anonym länk i stället."
+            }
+        )
     if survey.audience != Audience.PARTICIPANT:
         raise ValidationError({"survey": "Enkäten besvaras inte av deltagare."})
     if occasion not in {Occasion.START, Occasion.MIDWAY, Occasion.EXIT, Occasion.ACTIVITY}:
@@ -368,6 +375,16 @@ class LinkClosed(Exception):
     """The link has expired, been used up or closed."""
 
 
+def has_consent(participant) -> bool:
+    """Answers linked to a person are personal data: they need his consent, still in force."""
+    from stegvis.participants.models import Consent
+
+    return (
+        not participant.is_anonymous
+        and Consent.objects.filter(participant=participant, withdrawn_on__isnull=True).exists()
+    )
+
+
 def _parse(question: Question, data) -> tuple[dict, str]:
     """The answer to one question from the submitted form: (fields, error or '')."""
     name = f"q_{question.key}"
@@ -408,6 +425,9 @@ def response_submit(*, invitation: Invitation, data, today=None) -> Response:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open():
         raise LinkClosed()
+    personal = invitation.kind == Invitation.Kind.PERSONAL
+    if personal and not has_consent(invitation.participant):
+        raise LinkClosed()  # consent withdrawn after the link was sent
     survey = invitation.survey
     questions = list(survey.questions.prefetch_related("options"))
     parsed: dict[int, dict] = {}
@@ -423,7 +443,6 @@ def response_submit(*, invitation: Invitation, data, today=None) -> Response:
     if errors:
         raise ValidationError(errors)
     today = today or timezone.localdate()
-    personal = invitation.kind == Invitation.Kind.PERSONAL
     response = Response.objects.create(
         survey=survey,
         invitation=invitation,
