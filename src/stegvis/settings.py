@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stegvis.imports",
     "stegvis.assessments",
     "stegvis.plans",
+    "stegvis.surveys",
     "stegvis.reports",
     "stegvis.api",
 ]

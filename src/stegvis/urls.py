@@ -13,6 +13,7 @@ federation_patterns = [
     path("", include("stegvis.plans.urls")),
     path("", include("stegvis.interventions.urls")),
     path("", include("stegvis.reports.urls")),
+    path("", include("stegvis.surveys.urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +23,7 @@ urlpatterns = [
     path("konto/", core_views.account, name="account"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", stegvis_api.urls),
+    # Answer links open without an account: the token decides the federation.
+    path("s/", include("stegvis.surveys.public_urls")),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]

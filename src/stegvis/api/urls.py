@@ -1,4 +1,12 @@
-from stegvis.api import activities, assessments, interventions, participants, plans, reports
+from stegvis.api import (
+    activities,
+    assessments,
+    interventions,
+    participants,
+    plans,
+    reports,
+    surveys,
+)
 from stegvis.api.base import api
 
 api.add_router("/", interventions.router)
@@ -6,6 +14,8 @@ api.add_router("/", participants.router)
 api.add_router("/", assessments.router)
 api.add_router("/", plans.router)
 api.add_router("/", activities.router)
+# Before reports: /reports/survey-results must win over /reports/{name}.
+api.add_router("/", surveys.router)
 api.add_router("/", reports.router)
 
 urlpatterns = api.urls

@@ -19,7 +19,12 @@ from stegvis.core.models import Federation, Membership
 from stegvis.core.tenancy import TenantLink, TenantModel, federation_scope
 
 # Never leaves the system, not even to its owner: secrets and derived look-up keys.
-EXCLUDED_FIELDS = {"core.apitoken": "*", "participants.participant": {"personal_number_hash"}}
+EXCLUDED_FIELDS = {
+    "core.apitoken": "*",
+    "participants.participant": {"personal_number_hash"},
+    "surveys.invitation": {"token_hash"},
+    "surveys.pagelink": {"token_hash"},
+}
 
 
 def _tenant_models() -> list[type[models.Model]]:

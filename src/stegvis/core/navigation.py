@@ -43,6 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Insatser", "interventions:list", Perm.VIEW_AGGREGATES, RESULTS),
     NavItem("Rapporter", "reports:index", Perm.VIEW_AGGREGATES, RESULTS),
     NavItem("Stegförflyttning", "assessments:distance", Perm.VIEW_AGGREGATES, RESULTS),
+    NavItem("Enkäter", "surveys:index", Perm.VIEW_AGGREGATES, RESULTS),
     NavItem("Vem gör vad", "core:directory", Perm.VIEW_DIRECTORY, FEDERATION),
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY, FEDERATION),
     NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, ADMIN),

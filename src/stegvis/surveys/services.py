@@ -1,0 +1,552 @@
+"""Writes of the surveys app: questionnaires, invitations and answers (SPEC §9).
+
+Each service runs inside ``transaction.atomic`` and writes the audit log. A published survey
+version is never changed: edits raise :class:`~stegvis.surveys.models.PublishedSurveyError`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from stegvis.core import audit
+from stegvis.surveys import defaults
+from stegvis.surveys.models import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    Answer,
+    Audience,
+    Invitation,
+    Occasion,
+    Option,
+    PublishedSurveyError,
+    Question,
+    Response,
+    Survey,
+    SurveyText,
+    hash_token,
+)
+
+PERSONAL_LINK_DAYS = 30
+ANONYMOUS_LINK_DAYS = 60
+MAX_TEXT = 2000
+
+
+# --- Questionnaires -------------------------------------------------------------------------
+
+
+def _text(survey: Survey, language: str, key: str, text: str) -> SurveyText:
+    # Swedish is the source; the shipped translations are machine-made until reviewed.
+    return SurveyText(
+        federation_id=survey.federation_id,
+        survey=survey,
+        language=language,
+        key=key,
+        text=text,
+        machine_translated=language != SOURCE_LANGUAGE,
+    )
+
+
+def _create_from_definition(definition: dict, *, actor=None, version: int = 1) -> Survey:
+    survey = Survey.objects.create(
+        code=definition["code"],
+        version=version,
+        audience=definition["audience"],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    texts = []
+    for language, (title, intro) in definition["texts"].items():
+        texts += [_text(survey, language, "title", title), _text(survey, language, "intro", intro)]
+    for position, (key, kind, dimension, wording, options) in enumerate(definition["questions"]):
+        question = Question.objects.create(
+            survey=survey, key=key, position=position, kind=kind, dimension_key=dimension
+        )
+        for language, words in wording.items():
+            if isinstance(words, tuple):
+                text, low, high = words
+                texts += [
+                    _text(survey, language, f"q.{key}.low", low),
+                    _text(survey, language, f"q.{key}.high", high),
+                ]
+            else:
+                text = words
+            texts.append(_text(survey, language, f"q.{key}", text))
+        for option_position, (value, labels) in enumerate(options):
+            Option.objects.create(question=question, value=value, position=option_position)
+            texts += [
+                _text(survey, language, f"o.{key}.{value}", label)
+                for language, label in labels.items()
+            ]
+    SurveyText.objects.bulk_create(texts)
+    return survey
+
+
+@transaction.atomic
+def ensure_default_surveys(*, actor=None) -> list[Survey]:
+    """Give the federation the default questionnaires it does not have yet (by code), each
+    published as version 1. A federation that changed or retired one keeps its own."""
+    have = set(Survey.objects.values_list("code", flat=True))
+    created = []
+    for definition in defaults.SURVEYS:
+        if definition["code"] in have:
+            continue
+        survey = _create_from_definition(definition, actor=actor)
+        _publish(survey)
+        created.append(survey)
+    if created:
+        audit.log(
+            actor=actor,
+            action=audit.Action.CREATE,
+            object_type="survey",
+            object_id=",".join(s.code for s in created),
+            reason="standardenkäter",
+        )
+    return created
+
+
+def _publish(survey: Survey) -> None:
+    survey.status = Survey.Status.PUBLISHED
+    survey.published_at = timezone.now()
+    survey.save(update_fields=["status", "published_at"])
+    # An earlier published version of the same code is replaced (its answers stay with it).
+    Survey.objects.filter(code=survey.code, status=Survey.Status.PUBLISHED).exclude(
+        pk=survey.pk
+    ).update(status=Survey.Status.RETIRED)
+
+
+@transaction.atomic
+def survey_publish(*, actor, survey: Survey) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.refuse_if_published()
+    if not survey.questions.exists():
+        raise ValidationError({"questions": "En enkät utan frågor kan inte publiceras."})
+    missing = [
+        q.key
+        for q in survey.questions.all()
+        if not SurveyText.objects.filter(
+            survey=survey, language=SOURCE_LANGUAGE, key=f"q.{q.key}"
+        ).exists()
+    ]
+    if missing:
+        raise ValidationError(
+            {"texts": f"Frågor utan svensk text: {', '.join(missing)}. Skriv texten först."}
+        )
+    _publish(survey)
+    audit.log(actor=actor, action=audit.Action.UPDATE, obj=survey, reason="publicerad")
+    return survey
+
+
+@transaction.atomic
+def survey_new_version(*, actor, survey: Survey) -> Survey:
+    """A new draft with the same questions, options and texts: the way to change wording."""
+    latest = Survey.objects.filter(code=survey.code).aggregate(v=Max("version"))["v"] or 0
+    copy = Survey.objects.create(
+        code=survey.code,
+        version=latest + 1,
+        audience=survey.audience,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for question in survey.questions.prefetch_related("options"):
+        new = Question.objects.create(
+            survey=copy,
+            key=question.key,
+            position=question.position,
+            kind=question.kind,
+            scale_min=question.scale_min,
+            scale_max=question.scale_max,
+            required=question.required,
+            dimension_key=question.dimension_key,
+        )
+        for option in question.options.all():
+            Option.objects.create(question=new, value=option.value, position=option.position)
+    SurveyText.objects.bulk_create(
+        SurveyText(
+            federation_id=copy.federation_id,
+            survey=copy,
+            language=t.language,
+            key=t.key,
+            text=t.text,
+            machine_translated=t.machine_translated,
+        )
+        for t in survey.texts.all()
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=copy,
+        reason="ny version",
+        detail={"from_version": survey.version},
+    )
+    return copy
+
+
+@transaction.atomic
+def question_update(*, actor, question: Question, **fields) -> Question:
+    """Change a draft's question (kind, scale, required, dimension, order)."""
+    question.survey.refuse_if_published()
+    allowed = {"kind", "scale_min", "scale_max", "required", "dimension_key", "position"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Okända fält: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.save()
+    audit.log(actor=actor, action=audit.Action.UPDATE, obj=question)
+    return question
+
+
+@transaction.atomic
+def text_set(
+    *,
+    actor,
+    survey: Survey,
+    language: str,
+    key: str,
+    text: str,
+    machine_translated: bool = False,
+) -> SurveyText:
+    """Write (or review) one piece of a draft's wording in one language."""
+    survey.refuse_if_published()
+    if language not in LANGUAGES:
+        raise ValidationError({"language": f"Okänt språk '{language}'."})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": f"Texten för {key} ({language}) får inte vara tom."})
+    item, _ = SurveyText.objects.update_or_create(
+        survey=survey,
+        language=language,
+        key=key,
+        defaults={"text": text, "machine_translated": machine_translated},
+    )
+    audit.log(actor=actor, action=audit.Action.UPDATE, obj=item, detail={"key": key})
+    return item
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+@dataclass
+class IssuedLink:
+    invitation: Invitation  # or a PageLink
+    token: str
+
+    @property
+    def path(self) -> str:
+        from stegvis.surveys.models import PageLink
+
+        if isinstance(self.invitation, PageLink):
+            return f"/s/sida/{self.token}/"
+        return f"/s/{self.token}/"
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(24)
+    return token, hash_token(token)
+
+
+def published(code: str) -> Survey:
+    survey = Survey.objects.filter(code=code, status=Survey.Status.PUBLISHED).first()
+    if survey is None:
+        raise Survey.DoesNotExist(f"Enkäten '{code}' finns inte eller är inte publicerad.")
+    return survey
+
+
+def _require_language(survey: Survey, language: str) -> None:
+    languages = set(survey.texts.filter(key="title").values_list("language", flat=True))
+    if language not in languages:
+        raise ValidationError(
+            {
+                "language": f"Enkäten finns inte på språket '{language}'. "
+                f"Välj bland: {', '.join(sorted(languages))}."
+            }
+        )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor,
+    membership,
+    survey: Survey,
+    participant_id: int,
+    occasion: str,
+    language: str,
+    activity=None,
+    days: int = PERSONAL_LINK_DAYS,
+) -> IssuedLink:
+    """A personal one-time link for a participant the membership may see (else 404)."""
+    from django.shortcuts import get_object_or_404
+
+    from stegvis.participants.access import visible_intervention_ids
+    from stegvis.participants.selectors import participants_in_scope
+
+    participant = get_object_or_404(participants_in_scope(membership), pk=participant_id)
+    if not has_consent(participant):
+        raise ValidationError(
+            {
+                "participant_id": "Deltagaren har inget gällande samtycke, och svar via en "
+                "personlig länk är personuppgifter. Använd en anonym länk i stället."
+            }
+        )
+    if survey.audience != Audience.PARTICIPANT:
+        raise ValidationError({"survey": "Enkäten besvaras inte av deltagare."})
+    if occasion not in {Occasion.START, Occasion.MIDWAY, Occasion.EXIT, Occasion.ACTIVITY}:
+        raise ValidationError(
+            {"occasion": "Tillfället ska vara start, midway, exit eller activity."}
+        )
+    _require_language(survey, language)
+    enrolment = (
+        participant.enrolments.filter(
+            intervention_id__in=visible_intervention_ids(participant, membership)
+        )
+        .order_by("end_date", "-start_date")  # an active one (no end date) first
+        .first()
+    )
+    token, digest = _new_token()
+    invitation = Invitation.objects.create(
+        survey=survey,
+        kind=Invitation.Kind.PERSONAL,
+        participant=participant,
+        enrolment=enrolment,
+        intervention=enrolment.intervention if enrolment else None,
+        activity=activity,
+        occasion=occasion,
+        language=language,
+        token_hash=digest,
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=invitation,
+        detail={"participant": participant.pk, "occasion": occasion, "language": language},
+    )
+    return IssuedLink(invitation, token)
+
+
+@transaction.atomic
+def anonymous_link_create(
+    *,
+    actor,
+    survey: Survey,
+    respondent_group: str,
+    language: str = SOURCE_LANGUAGE,
+    max_answers: int = 1,
+    kiosk: bool = False,
+    intervention=None,
+    activity=None,
+    occasion: str = "",
+    days: int = ANONYMOUS_LINK_DAYS,
+) -> IssuedLink:
+    """A link that stores no identity: one answer (a personal anonymous link) or up to
+    ``max_answers`` (a respondent group's link, or a tablet passed round in kiosk mode)."""
+    if respondent_group not in Audience.values:
+        raise ValidationError({"respondent_group": f"Okänd svarsgrupp '{respondent_group}'."})
+    if not 1 <= max_answers <= 500:
+        raise ValidationError({"max_answers": "Antal svar ska vara mellan 1 och 500."})
+    _require_language(survey, language)
+    token, digest = _new_token()
+    invitation = Invitation.objects.create(
+        survey=survey,
+        kind=Invitation.Kind.KIOSK if kiosk else Invitation.Kind.ANONYMOUS,
+        respondent_group=respondent_group,
+        intervention=intervention,
+        activity=activity,
+        occasion=occasion,
+        language=language,
+        max_answers=max_answers,
+        token_hash=digest,
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.log(actor=actor, action=audit.Action.CREATE, obj=invitation)
+    return IssuedLink(invitation, token)
+
+
+# --- Answering ------------------------------------------------------------------------------
+
+
+class LinkClosed(Exception):
+    """The link has expired, been used up or closed."""
+
+
+def has_consent(participant) -> bool:
+    """Answers linked to a person are personal data: they need his consent, still in force."""
+    from stegvis.participants.access import active_consent_q
+    from stegvis.participants.models import Consent
+
+    return (
+        not participant.is_anonymous
+        and Consent.objects.filter(active_consent_q(), participant=participant).exists()
+    )
+
+
+def _parse(question: Question, data) -> tuple[dict, str]:
+    """The answer to one question from the submitted form: (fields, error or '')."""
+    name = f"q_{question.key}"
+    if question.kind == Question.Kind.MULTIPLE:
+        chosen = [v for v in data.getlist(name) if v]
+        valid = {o.value for o in question.options.all()}
+        if any(v not in valid for v in chosen):
+            return {}, "invalid"
+        return ({"choices": chosen} if chosen else {}), ""
+    raw = (data.get(name) or "").strip()
+    if not raw:
+        return {}, ""
+    if question.kind == Question.Kind.SCALE:
+        if not raw.isdigit() or not question.scale_min <= int(raw) <= question.scale_max:
+            return {}, "invalid"
+        return {"number": int(raw)}, ""
+    if question.kind == Question.Kind.YES_NO:
+        if raw not in {"yes", "no"}:
+            return {}, "invalid"
+        return {"number": 1 if raw == "yes" else 0}, ""
+    if question.kind == Question.Kind.SINGLE:
+        if raw not in {o.value for o in question.options.all()}:
+            return {}, "invalid"
+        return {"choices": [raw]}, ""
+    return {"text": raw[:MAX_TEXT]}, ""
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation, data, today=None) -> Response:
+    """Store one set of answers given through a link, and use the link up.
+
+    ``data`` is the submitted form (a QueryDict). Raises :class:`LinkClosed` when the link no
+    longer takes answers and ``ValidationError`` (keyed by question) for a missing or invalid
+    answer; nothing is stored then. Personal links store who answered; a participant's 1–5
+    answers on a question linked to a progress dimension are also recorded there as his own
+    rating.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open():
+        raise LinkClosed()
+    personal = invitation.kind == Invitation.Kind.PERSONAL
+    if personal and not has_consent(invitation.participant):
+        raise LinkClosed()  # consent withdrawn after the link was sent
+    survey = invitation.survey
+    questions = list(survey.questions.prefetch_related("options"))
+    parsed: dict[int, dict] = {}
+    errors: dict[str, str] = {}
+    for question in questions:
+        fields, error = _parse(question, data)
+        if error:
+            errors[question.key] = error
+        elif not fields and question.required:
+            errors[question.key] = "required"
+        elif fields:
+            parsed[question.pk] = fields
+    if errors:
+        raise ValidationError(errors)
+    today = today or timezone.localdate()
+    response = Response.objects.create(
+        survey=survey,
+        invitation=invitation,
+        participant=invitation.participant if personal else None,
+        enrolment=invitation.enrolment if personal else None,
+        activity=invitation.activity,
+        intervention=invitation.intervention,
+        occasion=invitation.occasion,
+        respondent_group=invitation.respondent_group,
+        language=invitation.language,
+        answered_on=today,
+    )
+    Answer.objects.bulk_create(
+        Answer(federation_id=response.federation_id, response=response, question_id=pk, **fields)
+        for pk, fields in parsed.items()
+    )
+    invitation.answers += 1
+    update = ["answers"]
+    if invitation.answers >= invitation.max_answers:
+        invitation.closed_at = timezone.now()
+        update.append("closed_at")
+    invitation.save(update_fields=update)
+    if personal and invitation.enrolment_id:
+        _record_own_ratings(invitation.enrolment, questions, parsed, today)
+    audit.log(
+        actor=None,
+        action=audit.Action.CREATE,
+        obj=response,
+        reason="svar via länk",
+        detail={"invitation": invitation.pk, "answers": len(parsed)},
+    )
+    return response
+
+
+def _record_own_ratings(enrolment, questions, parsed, day) -> None:
+    """The participant's answers on dimension-linked 1–5 scales as his own step ratings."""
+    from stegvis.assessments.models import StepRating
+    from stegvis.assessments.services import ensure_dimensions
+
+    linked = {
+        q.dimension_key: parsed[q.pk]["number"]
+        for q in questions
+        if q.dimension_key
+        and q.pk in parsed
+        and q.kind == Question.Kind.SCALE
+        and (q.scale_min, q.scale_max) == (1, 5)
+    }
+    if not linked:
+        return
+    dimensions = {d.key: d for d in ensure_dimensions() if d.active and d.key in linked}
+    for key, score in linked.items():
+        if key in dimensions:
+            StepRating.objects.update_or_create(
+                enrolment=enrolment,
+                dimension=dimensions[key],
+                rated_on=day,
+                rater=StepRating.Rater.PARTICIPANT,
+                defaults={"score": score},
+            )
+
+
+@transaction.atomic
+def invitation_close(*, actor, invitation: Invitation) -> Invitation:
+    if invitation.closed_at is None:
+        invitation.closed_at = timezone.now()
+        invitation.save(update_fields=["closed_at"])
+        audit.log(actor=actor, action=audit.Action.UPDATE, obj=invitation, reason="stängd")
+    return invitation
+
+
+__all__ = ["LinkClosed", "PublishedSurveyError"]
+
+
+PAGE_LINK_DAYS = 90
+
+
+@transaction.atomic
+def page_link_create(
+    *, actor, membership, participant_id: int, language: str, days: int = PAGE_LINK_DAYS
+) -> IssuedLink:
+    """A link to the participant's own read-only page, for someone the membership may see."""
+    from django.shortcuts import get_object_or_404
+
+    from stegvis.participants.selectors import participants_in_scope
+    from stegvis.surveys.models import PageLink
+
+    participant = get_object_or_404(participants_in_scope(membership), pk=participant_id)
+    if language not in LANGUAGES:
+        raise ValidationError({"language": f"Okänt språk '{language}'."})
+    token, digest = _new_token()
+    link = PageLink.objects.create(
+        participant=participant,
+        language=language,
+        token_hash=digest,
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=link,
+        detail={"participant": participant.pk, "language": language},
+    )
+    return IssuedLink(link, token)
