@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     ASSOCIATION_LEADER = "association_leader", "Föreningsledare"
     STEERING = "steering", "Styrgrupp"
     EVALUATOR = "evaluator", "Utvärderare"
+    # Staff at a member authority who refers people to the federation's interventions without
+    # working in them (AF, FK, municipality, region).
+    REFERRER = "referrer", "Anvisare"
 
 
 class Perm:
@@ -39,6 +42,9 @@ class Perm:
     APPROVE_COMPENSATION = "approve_compensation"  # approve and mark payouts to associations
     RUN_MATCHING = "run_matching"  # propose participants for activities (names only in scope)
     EXPORT_ALL_DATA = "export_all_data"
+    # Refer a person to any open intervention; see one's own referrals and their decisions
+    # (only what one sent, never the participant's record).
+    REFER_PARTICIPANTS = "refer_participants"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -99,6 +105,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ASSOCIATION_LEADER: frozenset({Perm.RECORD_ATTENDANCE}),
     Role.STEERING: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES, Perm.VIEW_ACTIVITIES}),
     Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}),
+    # No personal data: a referrer sees only the referrals he sent himself.
+    Role.REFERRER: frozenset({Perm.REFER_PARTICIPANTS}),
 }
 
 PERSONAL_DATA_PERMS = frozenset({Perm.VIEW_ALL_PERSONAL_DATA, Perm.VIEW_SCOPED_PERSONAL_DATA})

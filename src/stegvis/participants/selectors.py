@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stegvis.core import audit
 from stegvis.core.memo import memoized
 from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
-from stegvis.participants.access import intervention_ids_in_scope, require_personal_data
+from stegvis.participants.access import (
+    can_see_personal_data,
+    intervention_ids_in_scope,
+    require_personal_data,
+)
 from stegvis.participants.models import (
     Consent,
     Enrolment,
@@ -38,7 +43,12 @@ def participants_in_scope(membership: Membership) -> QuerySet[Participant]:
 
 
 def participant_get(*, membership: Membership, pk: int, reason: str = "") -> Participant:
-    """One participant, or 404 when outside the membership's scope. Logged as a read."""
+    """One participant, or 404 when outside the membership's scope. Logged as a read.
+
+    A referrer has no personal data: the people he referred do not exist for him (404), he
+    sees only his own referrals (:mod:`stegvis.interventions.referrals`)."""
+    if membership.has_perm(Perm.REFER_PARTICIPANTS) and not can_see_personal_data(membership):
+        raise Http404("Sidan finns inte.")
     participant = get_object_or_404(participants_in_scope(membership), pk=pk)
     audit.log(actor=membership.user, action=audit.Action.READ, obj=participant, reason=reason)
     return participant
