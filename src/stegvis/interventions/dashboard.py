@@ -3,6 +3,7 @@ latest decisions."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
 from stegvis.core.dashboard import PANELS
@@ -18,13 +19,13 @@ def _lead_time_panel(request) -> dict | None:
 
     late = leadtimes.breaches(filters, as_of=today)
     waiting = [r for r in late if r.decided_on is None]
-    open_transfers = (
-        Transfer.objects.filter(status__in=Transfer.OPEN)
-        if filters.interventions is None
-        else Transfer.objects.filter(
-            status__in=Transfer.OPEN, to_intervention__in=filters.interventions
+    open_transfers = Transfer.objects.filter(status__in=Transfer.OPEN)
+    if filters.interventions is not None:
+        ids = filters.intervention_ids
+        open_transfers = open_transfers.filter(
+            Q(to_intervention_id__in=ids) | Q(from_enrolment__intervention_id__in=ids)
         )
-    ).count()
+    open_transfers = open_transfers.count()
     if not late and not open_transfers:
         return None
     return {

@@ -150,7 +150,10 @@ class InterventionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner_authority"].queryset = Authority.objects.order_by("kind", "name")
         self.fields["hub"].queryset = Hub.objects.order_by("name")
-        self.fields["income_source"].choices = [("", "–"), *INCOME_LABELS.items()]
+        self.fields["income_source"].choices = [
+            ("", "–"),
+            *((k, v.capitalize()) for k, v in INCOME_LABELS.items()),
+        ]
 
     @staticmethod
     def initial_from(intervention: Intervention) -> dict:

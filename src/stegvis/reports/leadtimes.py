@@ -30,7 +30,11 @@ def target_days() -> int:
 
 
 def median(values: list[int]):
-    return statistics.median(values) if values else None
+    """``statistics.median``; a whole number is given as an int (7, not 7.0)."""
+    if not values:
+        return None
+    found = statistics.median(values)
+    return int(found) if float(found).is_integer() else found
 
 
 def p90(values: list[int]):
