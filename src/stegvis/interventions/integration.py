@@ -22,8 +22,13 @@ def _transfers(participant, membership) -> list[Transfer]:
 
 def participant_section(participant, membership) -> dict | None:
     enrolments = participant_selectors.enrolments_of(participant, membership)
-    active = [e for e in enrolments if e.end_date is None and e.intervention.is_individual]
     transfers = _transfers(participant, membership)
+    moving = {t.from_enrolment_id for t in transfers if t.is_open}
+    active = [
+        e
+        for e in enrolments
+        if e.end_date is None and e.intervention.is_individual and e.pk not in moving
+    ]
     if not active and not transfers:
         return None
     return {

@@ -742,7 +742,6 @@ REPORTS["lead-times"] = ReportDefinition(
     "per person: median och 90:e percentil.",
     _lead_times,
     chart_columns=("median", "p90"),
-    chart_unit="dagar",
 )
 
 
