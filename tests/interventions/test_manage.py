@@ -225,3 +225,46 @@ def test_web_edit_keeps_rules_and_closes(login, admin, federation, intervention)
 def test_web_case_worker_gets_403_and_outsider_404(login, case_worker, outsider, federation):
     assert login(case_worker).get(f"/f/{federation.slug}/insatser/ny/").status_code == 403
     assert login(outsider).get(f"/f/{federation.slug}/insatser/ny/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"type": "age", "min": "18"},
+        {"type": "age", "min": 18.5},
+        {"type": "age", "max": 200},
+        {"type": "income_source", "source": "a_kassa", "months": "x"},
+        {"type": "municipality", "in": "Osby"},
+        "age",
+    ],
+)
+def test_rules_from_json_must_be_evaluable(scope, admin, rule):
+    with pytest.raises(ValidationError) as caught:
+        services.intervention_create(
+            actor=admin.user,
+            membership=admin,
+            code="R",
+            name="R",
+            eligibility_rules=[rule],
+        )
+    assert "eligibility_rules" in caught.value.message_dict
+
+
+def test_staff_cannot_refer_to_a_closed_intervention(scope, admin, intervention, register):
+    from stegvis.participants import services as ps
+
+    person = register(intervention)
+    services.intervention_close(
+        actor=admin.user, membership=admin, intervention=intervention, closed_on=date(2026, 6, 1)
+    )
+    common = {
+        "actor": admin.user,
+        "membership": admin,
+        "participant": person,
+        "intervention": intervention,
+        "reason": "Stöd",
+    }
+    ps.referral_create(**common, referred_on=date(2026, 5, 31))
+    with pytest.raises(ValidationError) as caught:
+        ps.referral_create(**common, referred_on=date(2026, 6, 1))
+    assert "stängd" in caught.value.message_dict["referred_on"][0]

@@ -62,6 +62,33 @@ EDITABLE_FIELDS = (
 )
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_rule_types(rules) -> None:
+    """Numbers are whole numbers and places are names, so that every stored rule can be
+    evaluated (rules arrive as JSON from the API)."""
+    if not isinstance(rules, list):
+        raise eligibility.RuleError("Villkoren ska vara en lista.")
+    for index, rule in enumerate(rules, start=1):
+        if not isinstance(rule, dict):
+            raise eligibility.RuleError(f"Villkor {index}: ska vara ett objekt med en typ.")
+        for key in ("min", "max", "months", "window"):
+            if key in rule and rule[key] is not None and not _is_int(rule[key]):
+                raise eligibility.RuleError(f"Villkor {index}: {key} ska vara ett heltal.")
+        for key in ("min", "max"):
+            if _is_int(rule.get(key)) and not 0 <= rule[key] <= 120:
+                raise eligibility.RuleError(f"Villkor {index}: {key} ska vara 0–120.")
+        if "window" in rule and rule["window"] is not None and not 1 <= rule["window"] <= 60:
+            raise eligibility.RuleError(f"Villkor {index}: window ska vara 1–60 månader.")
+        places = rule.get("in")
+        if places is not None and (
+            not isinstance(places, list) or not all(isinstance(p, str) for p in places)
+        ):
+            raise eligibility.RuleError(f"Villkor {index}: in ska vara en lista med kommuner.")
+
+
 def _clean_intervention(intervention: Intervention) -> None:
     errors: dict[str, str] = {}
     intervention.code = (intervention.code or "").strip()
@@ -91,6 +118,7 @@ def _clean_intervention(intervention: Intervention) -> None:
         errors["eligibility_rules"] = "En strukturinriktad insats har inga villkor för deltagare."
     else:
         try:
+            _check_rule_types(rules)
             eligibility.validate_rules(rules)
         except eligibility.RuleError as exc:
             errors["eligibility_rules"] = str(exc)

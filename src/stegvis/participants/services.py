@@ -283,6 +283,10 @@ def referral_create(
         require_intervention_in_scope(membership, intervention)
     if not reason.strip():
         raise ValidationError({"reason": "Ange skälet till anvisningen."})
+    if intervention.closed_on is not None and referred_on >= intervention.closed_on:
+        raise ValidationError(
+            {"referred_on": f"Insatsen är stängd sedan {intervention.closed_on:%Y-%m-%d}."}
+        )
     open_referral = Referral.objects.filter(
         participant=participant,
         intervention=intervention,
