@@ -65,7 +65,7 @@ def test_referrer_refers_with_consent_and_his_authority(scope, referrer, interve
     assert referral.referred_by == referrer.user
     consent = Consent.objects.get(participant=referral.participant)
     assert (consent.scope, consent.intervention) == (Consent.Scope.SHARING, intervention)
-    assert referral.submission.first_name == "Maja"
+    assert referral.submissions.get().first_name == "Maja"
 
 
 def test_an_existing_person_is_linked_and_never_changed(scope, referrer, intervention, register):
@@ -76,7 +76,9 @@ def test_an_existing_person_is_linked_and_never_changed(scope, referrer, interve
     assert (known.first_name, known.last_name) == ("Majken", "Ek")
     assert Participant.objects.count() == 1
     # What the referrer sees is what he sent, not the record.
-    assert str(referral.submission) == "Maja Berg"
+    assert str(referral.submissions.get()) == "Maja Berg"
+    sent = referrals.sent_referral_get(membership=referrer, pk=referral.pk)
+    assert (sent.sent_first_name, sent.sent_last_name) == ("Maja", "Berg")
 
 
 def test_closed_or_structural_intervention_is_refused(scope, referrer, intervention):

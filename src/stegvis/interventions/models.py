@@ -231,8 +231,8 @@ class ReferralSubmission(TenantModel):
     """What a referrer at a member authority sent with a referral (SPEC §3): the referrer sees
     this, and the decision, never the participant's record."""
 
-    referral = models.OneToOneField(
-        "participants.Referral", on_delete=models.CASCADE, related_name="submission"
+    referral = models.ForeignKey(
+        "participants.Referral", on_delete=models.CASCADE, related_name="submissions"
     )
     first_name = models.CharField("förnamn", max_length=100, blank=True)
     last_name = models.CharField("efternamn", max_length=100, blank=True)
@@ -242,6 +242,11 @@ class ReferralSubmission(TenantModel):
     class Meta:
         verbose_name = "skickad anvisning"
         verbose_name_plural = "skickade anvisningar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "referral"], name="submission_unique_referral"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or f"född {self.birth_year}"
@@ -270,8 +275,8 @@ class Transfer(TenantModel):
     to_intervention = models.ForeignKey(
         Intervention, on_delete=models.PROTECT, related_name="transfers_in"
     )
-    referral = models.OneToOneField(
-        "participants.Referral", on_delete=models.PROTECT, related_name="transfer"
+    referral = models.ForeignKey(
+        "participants.Referral", on_delete=models.PROTECT, related_name="transfers"
     )
     to_enrolment = models.ForeignKey(
         "participants.Enrolment",
@@ -326,6 +331,11 @@ class Transfer(TenantModel):
         verbose_name = "överlämning mellan insatser"
         verbose_name_plural = "överlämningar mellan insatser"
         ordering = ["-proposed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "referral"], name="transfer_unique_referral"
+            )
+        ]
         indexes = [
             models.Index(fields=["federation", "status"], name="transfer_fed_status"),
             models.Index(fields=["federation", "participant"], name="transfer_fed_participant"),

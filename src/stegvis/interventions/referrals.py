@@ -13,7 +13,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -148,9 +148,15 @@ def referral_send(
 def sent_referrals(*, membership: Membership) -> QuerySet[Referral]:
     """The referrals the user sent: the referrer's whole view of the people he referred."""
     require_referrer(membership)
+    sent = ReferralSubmission.objects.filter(referral=OuterRef("pk"))
     return (
         Referral.objects.filter(referred_by=membership.user)
-        .select_related("intervention", "submission", "referring_authority")
+        .select_related("intervention", "referring_authority")
+        .annotate(
+            sent_first_name=Subquery(sent.values("first_name")[:1]),
+            sent_last_name=Subquery(sent.values("last_name")[:1]),
+            sent_birth_year=Subquery(sent.values("birth_year")[:1]),
+        )
         .order_by("-referred_on", "-id")
     )
 
