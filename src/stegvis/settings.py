@@ -210,4 +210,6 @@ STEGVIS_DEFAULTS = {
     "nad_min_attendance_share": 0.5,
     # Overrides of stegvis.matching.scoring.DEFAULT_WEIGHTS, e.g. {"same_municipality": 2.0}.
     "matching_weights": {},
+    # Lead-time target: a referral decided within this many days (report lead-times).
+    "lead_time_decision_days": 14,
 }

@@ -37,6 +37,11 @@ def api(client, token_for):
                 f"/api/v1{path}", data, content_type="application/json", **self.headers
             )
 
+        def client_patch(self, path, data):
+            return client.patch(
+                f"/api/v1{path}", data, content_type="application/json", **self.headers
+            )
+
     return Caller
 
 

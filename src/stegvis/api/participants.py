@@ -262,6 +262,9 @@ class DecisionIn(Schema):
     decline_reason: str = ""
     income_sources_before: list[str] = []
     af_code_before: str = ""
+    decided_on: date | None = Field(
+        None, description="Beslutsdatum (ÅÅÅÅ-MM-DD); utan: i dag. Inte före anvisningen."
+    )
 
 
 class ReferralFilters(Schema):
@@ -332,15 +335,22 @@ def decide_referral(request, referral_id: PathId, payload: DecisionIn):
             main_contact=membership,
             income_sources_before=payload.income_sources_before,
             af_code_before=payload.af_code_before,
+            decided_on=payload.decided_on,
         )
     elif payload.decision == "waitlist":
-        services.referral_waitlist(actor=request.user, membership=membership, referral=referral)
+        services.referral_waitlist(
+            actor=request.user,
+            membership=membership,
+            referral=referral,
+            decided_on=payload.decided_on,
+        )
     elif payload.decision == "decline":
         services.referral_decline(
             actor=request.user,
             membership=membership,
             referral=referral,
             reason=payload.decline_reason,
+            decided_on=payload.decided_on,
         )
     else:
         raise ValidationError({"decision": "Välj accept, waitlist eller decline."})

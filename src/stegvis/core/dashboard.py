@@ -18,6 +18,7 @@ ROLE_INTRO = {
     "association_leader": "Du registrerar närvaro för din förenings aktiviteter.",
     "steering": "Du följer förbundets resultat på övergripande nivå.",
     "evaluator": "Du följer upp och utvärderar med sammanställda siffror.",
+    "referrer": "Du anvisar personer till förbundets insatser och ser besluten om dem.",
 }
 
 # Each panel is (permission or None, function(request) -> dict with "title" and "template", or

@@ -176,6 +176,16 @@ USERS = [
     ),
     ("styrgrupp", Role.STEERING, "Karin", "Holm", "Enhetschef", "fk", "Ledamot i styrgruppen", []),
     (
+        "anvisare",
+        Role.REFERRER,
+        "Lena",
+        "Åberg",
+        "Handläggare sjukförsäkring",
+        "fk",
+        "Anvisar personer till förbundets insatser",
+        [],
+    ),
+    (
         "utvarderare",
         Role.EVALUATOR,
         "Per",

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     ASSOCIATION_LEADER = "association_leader", "Föreningsledare"
     STEERING = "steering", "Styrgrupp"
     EVALUATOR = "evaluator", "Utvärderare"
+    # Staff at a member authority who refers people to the federation's interventions without
+    # working in them (AF, FK, municipality, region).
+    REFERRER = "referrer", "Anvisare"
 
 
 class Perm:
@@ -44,6 +47,9 @@ class Perm:
     # The register extract on the data subject's own request (GDPR art. 15), found by the
     # person's number; an explicit, logged action, not a way to browse.
     SUBJECT_ACCESS_EXTRACT = "subject_access_extract"
+    # Refer a person to any open intervention; see one's own referrals and their decisions
+    # (only what one sent, never the participant's record).
+    REFER_PARTICIPANTS = "refer_participants"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -108,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ASSOCIATION_LEADER: frozenset({Perm.RECORD_ATTENDANCE}),
     Role.STEERING: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES, Perm.VIEW_ACTIVITIES}),
     Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}),
+    # No personal data: a referrer sees only the referrals he sent himself.
+    Role.REFERRER: frozenset({Perm.REFER_PARTICIPANTS}),
 }
 
 PERSONAL_DATA_PERMS = frozenset({Perm.VIEW_ALL_PERSONAL_DATA, Perm.VIEW_SCOPED_PERSONAL_DATA})

@@ -128,3 +128,112 @@ def seed(ctx) -> None:
         )
         day += timedelta(days=rng.randint(18, 40))
     StructuralActivity.objects.bulk_create(activities)
+
+
+# --- The chain: a referrer at FK, transfers and a lead-time breach (runs after participants) --
+
+REFERRER_PEOPLE = [
+    # first, last, born, gender, intervention, days ago, outcome, decided after days
+    ("Maja", "Lindgren", date(1988, 4, 12), "kvinna", "UTR-25", 40, "decline", 21),
+    ("Johan", "Sjöberg", date(1979, 9, 3), "man", "NAD-NV", 60, "accept", 6),
+    ("Elin", "Håkansson", date(1993, 1, 27), "kvinna", "NAD-NO", 25, None, None),
+    ("Omar", "Farah", date(1985, 6, 30), "man", "NAD-NO", 4, None, None),
+]
+
+
+def seed_last(ctx) -> None:
+    from stegvis.core.personnummer import generate_personal_number
+    from stegvis.interventions import referrals, transfers
+    from stegvis.participants import services as ps
+    from stegvis.participants.models import Enrolment
+
+    today, rng = ctx.today, ctx.rng
+    referrer = ctx.users["anvisare"]
+    cw_nad, cw_utr = ctx.users["handlaggare"], ctx.users["handlaggare2"]
+    for first, last, born, gender, code, ago, outcome, after in REFERRER_PEOPLE:
+        referred_on = today - timedelta(days=ago)
+        referral = referrals.referral_send(
+            actor=referrer.user,
+            membership=referrer,
+            intervention=ctx.interventions[code],
+            person=referrals.SentPerson(
+                personal_number=generate_personal_number(rng, born, gender),
+                first_name=first,
+                last_name=last,
+                municipality="Kristianstad",
+                born_abroad=True,
+            ),
+            consent_method="written",
+            consent_given_on=referred_on,
+            reason="Sjukskriven sedan länge och behöver samordnat stöd tillbaka mot arbete.",
+            referred_on=referred_on,
+            unemployed=True,
+            income_months={"sjukpenning": 12},
+        )
+        decider = cw_utr if code == "UTR-25" else cw_nad
+        if outcome == "decline":
+            ps.referral_decline(
+                actor=decider.user,
+                membership=decider,
+                referral=referral,
+                reason="Uppfyller inte villkoret om ekonomiskt bistånd; kontakta Jobbtorget.",
+                decided_on=referred_on + timedelta(days=after),
+            )
+        elif outcome == "accept":
+            ps.referral_accept(
+                actor=decider.user,
+                membership=decider,
+                referral=referral,
+                start_date=referred_on + timedelta(days=after + 7),
+                main_contact=decider,
+                income_sources_before=["sjukpenning"],
+                af_code_before="14",
+                decided_on=referred_on + timedelta(days=after),
+            )
+    # Transfers from NAD Nordöst (AF) to the municipality's intervention.
+    steps = list(
+        Enrolment.objects.filter(
+            intervention=ctx.interventions["NAD-NO"],
+            end_date__isnull=True,
+            main_contact=cw_nad,
+            start_date__lte=today - timedelta(days=90),
+            participant__is_anonymous=False,
+        ).order_by("start_date", "pk")[:3]
+    )
+    utr = ctx.interventions["UTR-25"]
+    plans = [
+        # days ago proposed, start in days from today (None: not answered yet)
+        (35, -20, "Etableringstiden är slut; försörjs nu av ekonomiskt bistånd."),
+        (10, 12, "Behöver kommunens arbetsträning efter etableringen."),
+        (3, None, "Ny försörjning: ekonomiskt bistånd sedan två månader."),
+    ]
+    for enrolment, (ago, start_in, reason) in zip(steps, plans, strict=False):
+        proposed_on = max(enrolment.start_date, today - timedelta(days=ago))
+        transfer = transfers.transfer_propose(
+            actor=cw_nad.user,
+            membership=cw_nad,
+            enrolment=enrolment,
+            to_intervention=utr,
+            reason=reason,
+            proposed_on=proposed_on,
+            receiving_contact=cw_utr,
+            consent_method="written",
+            consent_given_on=proposed_on,
+        )
+        if start_in is None:
+            continue
+        transfers.transfer_meeting_book(
+            actor=cw_nad.user,
+            membership=cw_nad,
+            transfer=transfer,
+            held_on=min(today, proposed_on + timedelta(days=4)),
+            notes="Trepartssamtal: personen, handläggaren på AF och socialsekreteraren.",
+        )
+        transfers.transfer_accept(
+            actor=cw_utr.user,
+            membership=cw_utr,
+            transfer=transfer,
+            start_date=max(proposed_on, today + timedelta(days=start_in)),
+            receiving_contact=cw_utr,
+            decided_on=min(today, proposed_on + timedelta(days=5)),
+        )

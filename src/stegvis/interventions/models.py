@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from stegvis.core.tenancy import TenantModel
 
@@ -35,6 +36,9 @@ class Intervention(TenantModel):
     methods = models.JSONField("metoder", default=list, blank=True)
     # Declarative eligibility rules, see stegvis.participants.eligibility.
     eligibility_rules = models.JSONField("villkor för deltagande", default=list, blank=True)
+    # Closed (stängd): takes no new referrals; people already in it finish their steps.
+    closed_on = models.DateField("stängd", null=True, blank=True)
+    close_note = models.CharField("skäl till stängning", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "insats"
@@ -50,6 +54,12 @@ class Intervention(TenantModel):
     @property
     def is_individual(self) -> bool:
         return self.kind == self.Kind.INDIVIDUAL
+
+    def is_open_on(self, day) -> bool:
+        """Takes referrals on ``day``: not closed, and the day is within its period."""
+        closed = self.closed_on is not None and self.closed_on <= day
+        ended = self.end_date is not None and self.end_date < day
+        return not (closed or ended)
 
 
 class Financier(TenantModel):
@@ -215,3 +225,125 @@ class StructuralActivity(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
+
+
+class ReferralSubmission(TenantModel):
+    """What a referrer at a member authority sent with a referral (SPEC §3): the referrer sees
+    this, and the decision, never the participant's record."""
+
+    referral = models.ForeignKey(
+        "participants.Referral", on_delete=models.CASCADE, related_name="submissions"
+    )
+    first_name = models.CharField("förnamn", max_length=100, blank=True)
+    last_name = models.CharField("efternamn", max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField("födelseår")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "skickad anvisning"
+        verbose_name_plural = "skickade anvisningar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "referral"], name="submission_unique_referral"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or f"född {self.birth_year}"
+
+
+class Transfer(TenantModel):
+    """An överlämning: a person moves from a step (an enrolment) to another intervention,
+    possibly at another authority. The sending enrolment is ended only when the receiving one
+    has started, so the person always has a responsible contact."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Väntar på mottagaren"
+        ACCEPTED = "accepted", "Mottagen, startar"
+        COMPLETED = "completed", "Genomförd"
+        DECLINED = "declined", "Avböjd av mottagaren"
+        CANCELLED = "cancelled", "Återkallad"
+
+    OPEN = (Status.PROPOSED, Status.ACCEPTED)
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_enrolment = models.ForeignKey(
+        "participants.Enrolment", on_delete=models.CASCADE, related_name="transfers_out"
+    )
+    to_intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    referral = models.ForeignKey(
+        "participants.Referral", on_delete=models.PROTECT, related_name="transfers"
+    )
+    to_enrolment = models.ForeignKey(
+        "participants.Enrolment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfers_in",
+    )
+    sending_contact = models.ForeignKey(
+        "core.Membership",
+        verbose_name="överlämnande handläggare",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    receiving_contact = models.ForeignKey(
+        "core.Membership",
+        verbose_name="mottagande handläggare",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField("skäl till överlämningen")
+    consent = models.ForeignKey(
+        "participants.Consent",
+        verbose_name="samtycke till informationsutbyte",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    meeting = models.ForeignKey(
+        "plans.Meeting",
+        verbose_name="överlämningsmöte",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_on = models.DateField("föreslagen")
+    planned_start = models.DateField("planerad start", null=True, blank=True)
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    decided_on = models.DateField("mottagarens beslut", null=True, blank=True)
+    completed_on = models.DateField("genomförd", null=True, blank=True)
+    decline_reason = models.CharField("skäl", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "överlämning mellan insatser"
+        verbose_name_plural = "överlämningar mellan insatser"
+        ordering = ["-proposed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "referral"], name="transfer_unique_referral"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["federation", "status"], name="transfer_fed_status"),
+            models.Index(fields=["federation", "participant"], name="transfer_fed_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Överlämning {self.proposed_on} till {self.to_intervention_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

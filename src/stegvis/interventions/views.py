@@ -19,6 +19,7 @@ from stegvis.interventions.models import (
     OutcomeBooking,
     ResultGoal,
 )
+from stegvis.participants.eligibility import describe_rule
 from stegvis.reports import access
 from stegvis.reports.definitions import goal_statuses
 from stegvis.reports.filters import ReportFilters, excluded_exit_reasons
@@ -53,7 +54,15 @@ def intervention_list(request):
         .values_list("financier__intervention", "s")
     )
     rows = [(i, budgets.get(i.pk), used.get(i.pk)) for i in interventions]
-    return render(request, "interventions/list.html", {"rows": rows, "year": year})
+    return render(
+        request,
+        "interventions/list.html",
+        {
+            "rows": rows,
+            "year": year,
+            "can_create": request.membership.has_perm(Perm.MANAGE_INTERVENTIONS),
+        },
+    )
 
 
 def _budget_rows(intervention):
@@ -163,5 +172,75 @@ def intervention_detail(request, code: str):
             if hide
             else 0,
             "activities": intervention.structural_activities.all()[:20],
+            "rules": [describe_rule(r) for r in intervention.eligibility_rules or []],
         },
+    )
+
+
+def _save_intervention(request, form, intervention=None):
+    """Create or update from the form; the service's errors land on the form's fields."""
+    try:
+        if intervention is None:
+            return services.intervention_create(
+                actor=request.user, membership=request.membership, **form.fields_for_service()
+            )
+        return services.intervention_update(
+            actor=request.user,
+            membership=request.membership,
+            intervention=intervention,
+            changes=form.fields_for_service(),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "eligibility_rules" in exc.error_dict:
+            exc = ValidationError(
+                {
+                    (k if k != "eligibility_rules" else "age_min"): v
+                    for k, v in exc.message_dict.items()
+                }
+            )
+        apply_errors(form, exc)
+        return None
+
+
+@federation_view(Perm.MANAGE_INTERVENTIONS)
+def intervention_new(request):
+    form = forms.InterventionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        intervention = _save_intervention(request, form)
+        if intervention is not None:
+            messages.success(request, f"Insatsen {intervention.code} är skapad.")
+            return redirect("interventions:detail", request.federation.slug, intervention.code)
+    return render(request, "interventions/form.html", {"form": form, "intervention": None})
+
+
+@federation_view(Perm.MANAGE_INTERVENTIONS)
+def intervention_edit(request, code: str):
+    intervention = get_object_or_404(Intervention, code=code)
+    services.require_manage(request.membership, intervention)
+    form = forms.InterventionForm(request.POST or None, instance=intervention)
+    close_form = forms.CloseForm(request.POST if "stang-closed_on" in request.POST else None)
+    if request.method == "POST" and close_form.is_bound:
+        if close_form.is_valid():
+            try:
+                services.intervention_close(
+                    actor=request.user,
+                    membership=request.membership,
+                    intervention=intervention,
+                    **close_form.cleaned_data,
+                )
+            except ValidationError as exc:
+                apply_errors(close_form, exc)
+            else:
+                messages.success(request, f"Insatsen {intervention.code} är stängd.")
+                return redirect("interventions:detail", request.federation.slug, intervention.code)
+        form = forms.InterventionForm(instance=intervention)
+    elif request.method == "POST" and form.is_valid():
+        saved = _save_intervention(request, form, intervention)
+        if saved is not None:
+            messages.success(request, "Insatsen är sparad.")
+            return redirect("interventions:detail", request.federation.slug, saved.code)
+    return render(
+        request,
+        "interventions/form.html",
+        {"form": form, "intervention": intervention, "close_form": close_form},
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from stegvis.core.models import Membership
 from stegvis.core.roles import Perm
 from stegvis.participants.access import (
     active_consent_q,
+    can_see_personal_data,
     intervention_ids_in_scope,
     require_personal_data,
     visible_intervention_ids,
@@ -68,9 +70,14 @@ def reveal_identity(participant: Participant, membership: Membership) -> Partici
 
 
 def participant_get(*, membership: Membership, pk: int, reason: str = "") -> Participant:
-    """One participant, or 404 when outside the membership's scope. Logged as a read."""
+    """One participant, or 404 when outside the membership's scope. Logged as a read.
+
+    A referrer has no personal data: the people he referred do not exist for him (404), he
+    sees only his own referrals (:mod:`stegvis.interventions.referrals`)."""
     from stegvis.core.emergency import read_reason
 
+    if membership.has_perm(Perm.REFER_PARTICIPANTS) and not can_see_personal_data(membership):
+        raise Http404("Sidan finns inte.")
     participant = get_object_or_404(participants_in_scope(membership), pk=pk)
     reveal_identity(participant, membership)
     detail = {"protected_identity": True} if participant.protected_identity else None

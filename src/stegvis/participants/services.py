@@ -576,7 +576,7 @@ def evaluate_referral(referral: Referral) -> list[eligibility.RuleResult]:
 def referral_create(
     *,
     actor,
-    membership: Membership,
+    membership: Membership | None,
     participant: Participant,
     intervention: Intervention,
     reason: str,
@@ -587,9 +587,16 @@ def referral_create(
     income_months: dict | None = None,
     notes: str = "",
 ) -> Referral:
-    require_intervention_in_scope(membership, intervention)
+    """A referral by staff in the intervention. ``membership`` None: the caller has checked
+    the right to refer (a referrer at a member authority, stegvis.interventions.referrals)."""
+    if membership is not None:
+        require_intervention_in_scope(membership, intervention)
     if not reason.strip():
         raise ValidationError({"reason": "Ange skälet till anvisningen."})
+    if intervention.closed_on is not None and referred_on >= intervention.closed_on:
+        raise ValidationError(
+            {"referred_on": f"Insatsen är stängd sedan {intervention.closed_on:%Y-%m-%d}."}
+        )
     open_referral = Referral.objects.filter(
         participant=participant,
         intervention=intervention,
@@ -604,7 +611,7 @@ def referral_create(
         notes=notes,
         referred_on=referred_on,
         planned_start=planned_start,
-        referring_authority=referring_authority or membership.authority,
+        referring_authority=referring_authority or (membership.authority if membership else None),
         referred_by=actor,
         unemployed=unemployed,
         income_months={k: int(v) for k, v in (income_months or {}).items() if v not in ("", None)},
@@ -625,8 +632,14 @@ def referral_create(
 def _decide(referral: Referral, actor, status: str, decided_on: date | None) -> None:
     if referral.status not in (Referral.Status.PENDING, Referral.Status.WAITLISTED):
         raise ValidationError("Anvisningen är redan beslutad.")
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    if decided_on < referral.referred_on:
+        raise ValidationError({"decided_on": "Beslutsdatumet ligger före anvisningsdatumet."})
+    if decided_on > today:
+        raise ValidationError({"decided_on": "Beslutsdatumet ligger i framtiden."})
     referral.status = status
-    referral.decided_on = decided_on or timezone.localdate()
+    referral.decided_on = decided_on
     referral.decided_by = actor
 
 

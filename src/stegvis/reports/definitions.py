@@ -729,6 +729,22 @@ REPORTS: dict[str, ReportDefinition] = {
 }
 
 
+def _lead_times(filters: ReportFilters, ctx: Context):
+    from stegvis.reports import leadtimes
+
+    return leadtimes.compute(filters, ctx)
+
+
+REPORTS["lead-times"] = ReportDefinition(
+    "lead-times",
+    "Ledtider och glapp",
+    "Dagar från anvisning till beslut och start, väntelistan, glapp mellan steg och byten "
+    "per person: median och 90:e percentil.",
+    _lead_times,
+    chart_columns=("median", "p90"),
+)
+
+
 class UnknownReport(LookupError):
     pass
 

@@ -12,7 +12,9 @@ from stegvis.core.roles import Role
 from stegvis.core.tenancy import federation_scope
 
 
-def _app_seeders():
+def _app_seeders(name: str = "seed"):
+    """Each app's ``demo.seed``; ``seed_last`` functions run after every app has seeded (for
+    demo data that builds on other apps' people)."""
     for config in apps.get_app_configs():
         if not config.name.startswith("stegvis."):
             continue
@@ -20,8 +22,8 @@ def _app_seeders():
             module = import_module(f"{config.name}.demo")
         except ModuleNotFoundError:
             continue
-        if hasattr(module, "seed"):
-            yield config.label, module.seed
+        if hasattr(module, name):
+            yield config.label, getattr(module, name)
 
 
 class Command(StegvisCommand):
@@ -49,6 +51,9 @@ class Command(StegvisCommand):
             for label, seeder in _app_seeders():
                 seeder(ctx)
                 self.stdout.write(f"  {label}: klart")
+            for label, seeder in _app_seeders("seed_last"):
+                seeder(ctx)
+                self.stdout.write(f"  {label}: klart (kedjan)")
         # A second, small federation shows the federation switcher and tenant isolation.
         second, _ = services.federation_create(slug=demo.SECOND_SLUG, name=demo.SECOND_NAME)
         services.user_create_or_update(
