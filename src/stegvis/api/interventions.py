@@ -24,6 +24,11 @@ class InterventionOut(Schema):
     methods: list[str]
     eligibility_rules: list[dict]
 
+    @staticmethod
+    def resolve_methods(obj) -> list[str]:
+        # The codes of the linked methods (stegvis.knowledge), as the list of names was before.
+        return sorted(m.code for m in obj.methods.all())
+
 
 class InterventionList(Schema):
     items: list[InterventionOut]
@@ -39,7 +44,7 @@ def _visible(request):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("Din roll har inte behörighet till insatser.")
-    return Intervention.objects.order_by("code")
+    return Intervention.objects.prefetch_related("methods").order_by("code")
 
 
 @router.get("/interventions", response={200: InterventionList, **ERRORS})

@@ -1,5 +1,6 @@
 from stegvis.api import activities, assessments, interventions, participants, plans, reports
 from stegvis.api.base import api
+from stegvis.knowledge import api as knowledge_api
 
 api.add_router("/", interventions.router)
 api.add_router("/", participants.router)
@@ -7,5 +8,6 @@ api.add_router("/", assessments.router)
 api.add_router("/", plans.router)
 api.add_router("/", activities.router)
 api.add_router("/", reports.router)
+api.add_router("/", knowledge_api.router)
 
 urlpatterns = api.urls
