@@ -17,10 +17,10 @@ INTERVENTION_METHODS = {
 }
 
 GOOD_EXAMPLE = (
-    "UTR-25",
-    "Trepartssamtal med socialtjänst, Arbetsförmedlingen och deltagaren från första veckan, "
-    "och en handläggare som följer med till arbetsplatsen. Deltagarna beskriver att de för "
-    "första gången hade en plan som alla myndigheter stod bakom.",
+    "NAD-NV",
+    "Varje deltagare fick en mentor från en förening i Nordväst, och trepartssamtal med "
+    "Arbetsförmedlingen och kommunen hölls inom två veckor från start. Båda resultatmålen "
+    "nåddes, och nästan hälften av dem som avslutats gick till arbete eller studier.",
 )
 
 
@@ -44,7 +44,7 @@ def seed(ctx) -> None:
 
     code, text = GOOD_EXAMPLE
     services.good_example_mark(
-        actor=admin.user, membership=admin, intervention=ctx.interventions[code], text=text
+        actor=lead.user, membership=lead, intervention=ctx.interventions[code], text=text
     )
 
     # UTR-25 started after settling everything; NAD-MS still has open points.
