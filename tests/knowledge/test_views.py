@@ -130,3 +130,27 @@ def test_steering_dashboard_shows_aggregates_and_links(
         assert part in page
     assert f"/f/{federation.slug}/rapporter/methods/" in page
     assert "Motiverande samtal (MI)" in page
+
+
+def test_lead_adds_and_edits_a_method(scope, federation, lead, login, make_member):
+    from stegvis.core.models import AuditEntry
+    from stegvis.knowledge.models import Method
+
+    client = login(lead)
+    data = {"code": "ARBPR", "name": "Arbetsprövning med handledare", "description": "Prövning"}
+    response = client.post(f"/f/{federation.slug}/metoder/ny/", data)
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(object_type="method", action="create").exists()
+    again = client.post(f"/f/{federation.slug}/metoder/ny/", {**data, "code": "arbpr"})
+    assert "Förbundet har redan en metod med koden arbpr." in again.content.decode()
+    url = f"/f/{federation.slug}/metoder/ARBPR/"
+    invalid = client.post(url, {"action": "edit", "code": "ARBPR", "name": ""})
+    assert invalid.status_code == 200
+    assert Method.objects.get(code="ARBPR").name == "Arbetsprövning med handledare"
+    client.post(url, {"action": "edit", "code": "ARBPR", "name": "Arbetsprövning"})
+    assert Method.objects.get(code="ARBPR").name == "Arbetsprövning"
+    steering = make_member(federation, Role.STEERING, "stina")
+    assert (
+        login(steering).post(url, {"action": "edit", "code": "X", "name": "Y"}).status_code == 403
+    )
+    assert login(steering).get(f"/f/{federation.slug}/metoder/ny/").status_code == 403

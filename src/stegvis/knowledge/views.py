@@ -105,7 +105,7 @@ def method_detail(request, code: str):
         request.POST if action == "edit" else None,
         initial={k: getattr(method, k) for k in ("code", *services.METHOD_FIELDS)},
     )
-    if action:
+    if action and not (action == "edit" and not edit_form.is_valid()):
         try:
             if action == "publish":
                 services.method_publish(actor=request.user, membership=membership, method=method)
@@ -124,7 +124,7 @@ def method_detail(request, code: str):
                 )
                 messages.success(request, "Metoden är sparad.")
             else:
-                raise ValidationError("")
+                raise Http404("Okänd åtgärd.")
         except ValidationError as exc:
             if action == "edit":
                 apply_errors(edit_form, exc)
