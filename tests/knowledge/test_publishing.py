@@ -99,3 +99,23 @@ def test_lead_cannot_publish_from_the_page(scope, federation, intervention, lead
     assert response.status_code == 403
     assert not MethodPublication.objects.exists()
     assert Method.objects.filter(code="MI").exists()
+
+
+def test_activities_are_linked_to_a_method(scope, federation, admin, login, make_member):
+    from stegvis.activities.models import Activity
+    from stegvis.core.models import Association
+    from stegvis.core.roles import Role
+
+    association = Association.objects.create(name="IK Framåt", organisation_number="802000-0003")
+    activity = Activity.objects.create(
+        association=association, title="Svenska i köket", category="language", capacity=10
+    )
+    url = f"/f/{federation.slug}/metoder/SPRAK-ARB/"
+    response = login(admin).post(url, {"action": "activities", "activities": [activity.pk]})
+    assert response.status_code == 302
+    assert list(activity.methods.values_list("code", flat=True)) == ["SPRAK-ARB"]
+    assert "Svenska i köket" in login(admin).get(url).content.decode()
+    steering = make_member(federation, Role.STEERING, "stina")
+    denied = login(steering).post(url, {"action": "activities", "activities": []})
+    assert denied.status_code == 403
+    assert activity.methods.count() == 1

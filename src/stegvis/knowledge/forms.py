@@ -42,6 +42,23 @@ class InterventionMethodsForm(forms.Form):
         self.fields["methods"].queryset = Method.objects.order_by("name")
 
 
+class MethodActivitiesForm(forms.Form):
+    activities = forms.ModelMultipleChoiceField(
+        label="Aktiviteter som arbetar med metoden",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from stegvis.activities.models import Activity
+
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = Activity.objects.exclude(
+            status=Activity.Status.CANCELLED
+        ).order_by("title")
+
+
 def _label(name: str) -> str:
     text = str(StartChecklist._meta.get_field(name).verbose_name)
     return text[:1].upper() + text[1:]

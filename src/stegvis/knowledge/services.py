@@ -18,6 +18,7 @@ from stegvis.knowledge.defaults import DEFAULT_METHODS
 from stegvis.knowledge.models import (
     GoodExample,
     Method,
+    MethodActivity,
     MethodIntervention,
     MethodPublication,
     StartChecklist,
@@ -132,6 +133,28 @@ def intervention_methods_set(
         obj=intervention,
         detail={"methods": sorted(m.code for m in wanted.values())},
     )
+
+
+@transaction.atomic
+def method_activities_set(*, actor, membership: Membership, method: Method, activities) -> None:
+    """The activities that work with the method (replaces the earlier choice)."""
+    if not (
+        membership.has_perm(Perm.MANAGE_ACTIVITIES)
+        or membership.has_perm(Perm.MANAGE_INTERVENTIONS)
+    ):
+        raise PermissionDenied("Din roll får inte koppla aktiviteter till metoder.")
+    wanted = {a.pk for a in activities}
+    current = set(
+        MethodActivity.objects.filter(method=method).values_list("activity_id", flat=True)
+    )
+    MethodActivity.objects.filter(method=method, activity_id__in=current - wanted).delete()
+    MethodActivity.objects.bulk_create(
+        [
+            MethodActivity(federation_id=method.federation_id, method=method, activity_id=pk)
+            for pk in sorted(wanted - current)
+        ]
+    )
+    audit.log(actor=actor, action=A.UPDATE, obj=method, detail={"activities": sorted(wanted)})
 
 
 # --- Publishing to other federations -------------------------------------------------------

@@ -105,7 +105,14 @@ def method_detail(request, code: str):
         request.POST if action == "edit" else None,
         initial={k: getattr(method, k) for k in ("code", *services.METHOD_FIELDS)},
     )
-    if action and not (action == "edit" and not edit_form.is_valid()):
+    activities_form = forms.MethodActivitiesForm(
+        request.POST if action == "activities" else None,
+        initial={"activities": list(method.activities.all())},
+    )
+    invalid = (action == "edit" and not edit_form.is_valid()) or (
+        action == "activities" and not activities_form.is_valid()
+    )
+    if action and not invalid:
         try:
             if action == "publish":
                 services.method_publish(actor=request.user, membership=membership, method=method)
@@ -123,6 +130,14 @@ def method_detail(request, code: str):
                     **edit_form.cleaned_data,
                 )
                 messages.success(request, "Metoden är sparad.")
+            elif action == "activities":
+                services.method_activities_set(
+                    actor=request.user,
+                    membership=membership,
+                    method=method,
+                    activities=activities_form.cleaned_data["activities"],
+                )
+                messages.success(request, "Metodens aktiviteter är sparade.")
             else:
                 raise Http404("Okänd åtgärd.")
         except ValidationError as exc:
@@ -149,6 +164,9 @@ def method_detail(request, code: str):
             "elsewhere": selectors.published_elsewhere(codes=[method.code]),
             "can_publish": membership.has_perm(Perm.MANAGE_FEDERATION),
             "can_edit": membership.has_perm(Perm.MANAGE_INTERVENTIONS),
+            "can_link_activities": membership.has_perm(Perm.MANAGE_ACTIVITIES)
+            or membership.has_perm(Perm.MANAGE_INTERVENTIONS),
+            "activities_form": activities_form,
             "edit_form": edit_form,
             "open_form": action,
             "threshold": threshold,
