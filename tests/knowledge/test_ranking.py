@@ -88,3 +88,39 @@ def test_ranking_over_real_enrolments(scope, intervention, other_intervention, e
     assert by_code["KBT"].rank is None
     assert by_code["KBT"].share == 75.0
     assert not any(r.best for r in by_code.values())
+
+
+def test_step_progress_counts_people_rated_twice_by_staff(
+    scope, intervention, make_enrolment, link
+):
+    from datetime import date
+
+    from stegvis.assessments import services as assessment_services
+    from stegvis.assessments.models import ProgressDimension, StepRating
+
+    link("MI", intervention)
+    assessment_services.ensure_dimensions()
+    first, second = ProgressDimension.objects.order_by("position")[:2]
+
+    def rate(enrolment, day, dimension, score, rater="staff"):
+        StepRating.objects.create(
+            enrolment=enrolment, dimension=dimension, rated_on=day, rater=rater, score=score
+        )
+
+    better = make_enrolment(date(2025, 1, 1))
+    rate(better, date(2025, 2, 1), first, 2)
+    rate(better, date(2025, 5, 1), first, 2)
+    rate(better, date(2025, 2, 1), second, 1)
+    rate(better, date(2025, 5, 1), second, 3)  # improved on one dimension
+    same = make_enrolment(date(2025, 1, 1))
+    rate(same, date(2025, 2, 1), first, 3)
+    rate(same, date(2025, 5, 1), first, 3)
+    rate(same, date(2025, 5, 1), second, 1, rater="participant")
+    rate(same, date(2025, 6, 1), second, 4, rater="participant")  # self-rating: not counted
+    once = make_enrolment(date(2025, 1, 1))
+    rate(once, date(2025, 2, 1), first, 1)  # rated once: no change to count
+
+    (mi,) = [r for r in ranked_results() if r.code == "MI"]
+    assert mi.progress.people == 2
+    assert mi.progress.value == 50.0
+    assert mi.progress.low < 50 < mi.progress.high

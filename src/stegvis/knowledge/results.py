@@ -31,7 +31,6 @@ from statsmodels.stats.proportion import proportion_confint
 from stegvis.core import reference
 from stegvis.core.tenancy import require_federation
 from stegvis.knowledge.models import Method, MethodIntervention
-from stegvis.reports import distance as distance_module
 from stegvis.reports import filters as f
 from stegvis.reports.filters import ReportFilters
 
@@ -124,22 +123,26 @@ def linked_interventions(method: Method, filters: ReportFilters) -> list:
 
 
 def _progress(filters: ReportFilters) -> Figure | None:
-    """Step-wise progress: people rated at least twice who improved on at least one
-    dimension, of all rated at least twice."""
+    """Step-wise progress (stegförflyttning, the assessments app): of the people the staff
+    rated at least twice on some dimension, the share whose latest score on at least one
+    dimension is higher than their first."""
+    from stegvis.assessments.models import StepRating
+
     enrolments = f.active_in_period(f.enrolments(filters), filters)
-    ratings = distance_module.ratings_for(enrolments)
-    if not ratings:
-        return None
-    series: dict[tuple[int, str], list] = {}
-    for r in ratings:
-        series.setdefault((r.enrolment_id, r.dimension), []).append((r.rated_on, r.score))
+    rows = (
+        StepRating.objects.filter(enrolment__in=enrolments, rater=StepRating.Rater.STAFF)
+        .order_by("rated_on", "id")
+        .values_list("enrolment_id", "dimension_id", "score")
+    )
+    series: dict[tuple[int, int], list[int]] = {}
+    for enrolment, dimension, score in rows.iterator():
+        series.setdefault((enrolment, dimension), []).append(score)
     rated, improved = set(), set()
-    for (enrolment, _dimension), points in series.items():
-        if len(points) < 2:
+    for (enrolment, _dimension), scores in series.items():
+        if len(scores) < 2:
             continue
-        points.sort(key=lambda p: p[0])
         rated.add(enrolment)
-        if points[-1][1] > points[0][1]:
+        if scores[-1] > scores[0]:
             improved.add(enrolment)
     return _share_figure(len(improved), len(rated))
 
