@@ -127,8 +127,8 @@ class MethodPublication(TenantModel):
 class GoodExample(TenantModel):
     """An intervention the federation holds up as a good example, with a short text."""
 
-    intervention = models.OneToOneField(
-        "interventions.Intervention", on_delete=models.CASCADE, related_name="good_example"
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="good_examples"
     )
     text = models.TextField(
         "beskrivning", help_text="Vad som gjorde insatsen framgångsrik, med egna ord."
@@ -142,14 +142,19 @@ class GoodExample(TenantModel):
         verbose_name = "gott exempel"
         verbose_name_plural = "goda exempel"
         ordering = ["intervention__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "intervention"], name="goodexample_one_per_intervention"
+            )
+        ]
 
 
 class StartChecklist(TenantModel):
     """The questions to settle before an intervention starts (the good-examples report's
     "inför projektstart"). Measurable result goals are the intervention's ResultGoal rows."""
 
-    intervention = models.OneToOneField(
-        "interventions.Intervention", on_delete=models.CASCADE, related_name="start_checklist"
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="start_checklists"
     )
     eligibility = models.TextField(
         "målgrupp och villkor för deltagande",
@@ -188,3 +193,8 @@ class StartChecklist(TenantModel):
     class Meta:
         verbose_name = "startlista"
         verbose_name_plural = "startlistor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "intervention"], name="startchecklist_one_per_intervention"
+            )
+        ]

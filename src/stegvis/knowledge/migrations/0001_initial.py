@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(help_text='Vad som gjorde insatsen framgångsrik, med egna ord.', verbose_name='beskrivning')),
                 ('marked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='markerad')),
                 ('federation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.federation')),
-                ('intervention', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='good_example', to='interventions.intervention')),
+                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='good_examples', to='interventions.intervention')),
                 ('marked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 ('start_missing', models.JSONField(blank=True, default=list, verbose_name='öppet vid start')),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ändrad')),
                 ('federation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.federation')),
-                ('intervention', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='start_checklist', to='interventions.intervention')),
+                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='start_checklists', to='interventions.intervention')),
                 ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -140,5 +140,13 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='methodpublication',
             constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('federation', 'method'), name='methodpublication_one_active'),
+        ),
+        migrations.AddConstraint(
+            model_name='goodexample',
+            constraint=models.UniqueConstraint(fields=('federation', 'intervention'), name='goodexample_one_per_intervention'),
+        ),
+        migrations.AddConstraint(
+            model_name='startchecklist',
+            constraint=models.UniqueConstraint(fields=('federation', 'intervention'), name='startchecklist_one_per_intervention'),
         ),
     ]
