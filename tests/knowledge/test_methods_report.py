@@ -78,6 +78,11 @@ def test_external_report_hides_small_cells(scope, intervention, exits, link):
     assert row["deltagare"] == 6
     assert row["avslutade"] == 6
     assert row["arbete_studier"] == "<5"
+    # The share would give the hidden count away (2 of 6): it is hidden too.
+    assert (row["andel"], row["lag"], row["hog"]) == (None, None, None)
+    link("KBT", intervention)
+    shown = _row(build_report("methods", external=True), "KBT")
+    assert shown["andel"] is None  # same interventions, same rule
 
 
 def test_api_lists_methods_with_intervention_codes(

@@ -40,7 +40,8 @@ def methods(filters: ReportFilters, ctx: Context):
         column_labels=list(LABELS),
         rows=rows,
         count_columns={0, 1, 2},
-        derived_from={3: 1, 4: 1, 5: 1},
+        # The share and its interval would give away a hidden count of exits to work or studies.
+        derived_from={3: 2, 4: 2, 5: 2},
     )
     notes = [
         "En rad per metod, räknat över de insatser som arbetar med metoden. En deltagare i "

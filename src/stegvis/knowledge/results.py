@@ -239,13 +239,15 @@ def publishable_results(method: Method) -> dict:
     def count(n: int):
         return f"<{threshold}" if 0 < n < threshold else n
 
-    shown = result.exits >= threshold
+    small_part = 0 < result.work_or_studies < threshold
+    # No share from too few exits, nor one that would give away a hidden count.
+    shown = result.exits >= threshold and not small_part
     progress = result.progress if result.progress and result.progress.people >= threshold else None
     return {
         "interventions": len(result.interventions),
         "deltagare": count(result.participants),
         "avslutade": count(result.exits),
-        "arbete_studier": count(result.work_or_studies) if shown else None,
+        "arbete_studier": count(result.work_or_studies) if result.exits >= threshold else None,
         "andel": result.share if shown else None,
         "lag": result.low if shown else None,
         "hog": result.high if shown else None,

@@ -44,7 +44,8 @@ def shown_figures(figures: dict, hide_below: int, threshold: int) -> dict:
         n = figures[key]
         if hide_below and 0 < n < hide_below:
             result[key] = f"<{hide_below}"
-    if figures["avslutade"] < threshold:
+    small_part = hide_below and 0 < figures["arbete_studier"] < hide_below
+    if figures["avslutade"] < threshold or small_part:
         result["share"] = result["interval"] = None
         if hide_below:
             result["arbete_studier"] = None if figures["arbete_studier"] else 0

@@ -33,6 +33,8 @@ def shown(result: results.MethodResult, hide_below: int, threshold: int) -> dict
     """A method's figures as a page shows them: small counts hidden for those who may not
     see them, and no share or interval from fewer exits than the threshold."""
     enough = result.exits >= threshold
+    # A share would give away a count of exits to work or studies that is hidden.
+    share_shown = enough and not (hide_below and 0 < result.work_or_studies < hide_below)
 
     def figure(fig):
         if fig is None or (fig.unit != "mål" and fig.people < threshold):
@@ -45,10 +47,12 @@ def shown(result: results.MethodResult, hide_below: int, threshold: int) -> dict
         "participants": _count(result.participants, hide_below),
         "exits": _count(result.exits, hide_below),
         "work": _count(result.work_or_studies, hide_below) if enough else None,
-        "share": result.share if enough else None,
-        "low": result.low if enough else None,
-        "high": result.high if enough else None,
-        "span": round(result.high - result.low, 1) if enough and result.low is not None else None,
+        "share": result.share if share_shown else None,
+        "low": result.low if share_shown else None,
+        "high": result.high if share_shown else None,
+        "span": round(result.high - result.low, 1)
+        if share_shown and result.low is not None
+        else None,
         "progress": figure(result.progress),
         "goals": result.goals,
         "extra": [(s.label, figure(result.extra.get(s.key))) for s in results.RESULT_SOURCES],
