@@ -3,6 +3,20 @@
 from django.db import migrations
 
 
+def methods_back_to_list(apps, schema_editor):
+    """Backwards: the linked methods' codes become the intervention's list again."""
+    Intervention = apps.get_model("interventions", "Intervention")
+    MethodIntervention = apps.get_model("knowledge", "MethodIntervention")
+    codes: dict[int, list[str]] = {}
+    for intervention_id, code in MethodIntervention.objects.order_by(
+        "method__code"
+    ).values_list("intervention_id", "method__code"):
+        codes.setdefault(intervention_id, []).append(code)
+    for intervention in Intervention.objects.filter(pk__in=codes):
+        intervention.methods = codes[intervention.pk]
+        intervention.save(update_fields=["methods"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -12,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, methods_back_to_list),
         migrations.RemoveField(
             model_name='intervention',
             name='methods',
