@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stegvis.plans",
     "stegvis.surveys",
     "stegvis.reports",
+    "stegvis.knowledge",
     "stegvis.api",
 ]
 

@@ -14,6 +14,7 @@ federation_patterns = [
     path("", include("stegvis.interventions.urls")),
     path("", include("stegvis.reports.urls")),
     path("", include("stegvis.surveys.urls")),
+    path("", include("stegvis.knowledge.urls")),
 ]
 
 urlpatterns = [

@@ -36,6 +36,11 @@ class InterventionOut(Schema):
     def resolve_hub(obj) -> str | None:
         return obj.hub.slug if obj.hub_id else None
 
+    @staticmethod
+    def resolve_methods(obj) -> list[str]:
+        # The codes of the linked methods (stegvis.knowledge), as the list of names was before.
+        return sorted(m.code for m in obj.methods.all())
+
 
 class InterventionList(Schema):
     items: list[InterventionOut]
@@ -86,7 +91,7 @@ def _visible(request):
         or membership.has_perm(Perm.REFER_PARTICIPANTS)
     ):
         raise PermissionDenied("Din roll har inte behörighet till insatser.")
-    return Intervention.objects.select_related("hub").order_by("code")
+    return Intervention.objects.select_related("hub").prefetch_related("methods").order_by("code")
 
 
 def _fields(data: dict) -> dict:

@@ -8,6 +8,7 @@ from stegvis.api import (
     surveys,
 )
 from stegvis.api.base import api
+from stegvis.knowledge import api as knowledge_api
 
 api.add_router("/", interventions.router)
 api.add_router("/", participants.router)
@@ -17,5 +18,6 @@ api.add_router("/", activities.router)
 # Before reports: /reports/survey-results must win over /reports/{name}.
 api.add_router("/", surveys.router)
 api.add_router("/", reports.router)
+api.add_router("/", knowledge_api.router)
 
 urlpatterns = api.urls

@@ -251,7 +251,6 @@ def seed(ctx: DemoContext) -> None:
                 if code == "UTR-25"
                 else ""
             ),
-            methods=["MI", "trepartssamtal"] if kind == "individual" else [],
             eligibility_rules=ELIGIBILITY.get(code, []),
         )
     for username, role, first, last, title, authority, duties, codes in USERS:

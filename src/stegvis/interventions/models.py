@@ -33,7 +33,6 @@ class Intervention(TenantModel):
     capacity = models.PositiveIntegerField("antal platser", null=True, blank=True)
     target_group = models.TextField("målgrupp", blank=True)
     description = models.TextField("beskrivning", blank=True)
-    methods = models.JSONField("metoder", default=list, blank=True)
     # Declarative eligibility rules, see stegvis.participants.eligibility.
     eligibility_rules = models.JSONField("villkor för deltagande", default=list, blank=True)
     # Closed (stängd): takes no new referrals; people already in it finish their steps.

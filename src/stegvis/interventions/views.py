@@ -208,8 +208,13 @@ def intervention_new(request):
     if request.method == "POST" and form.is_valid():
         intervention = _save_intervention(request, form)
         if intervention is not None:
-            messages.success(request, f"Insatsen {intervention.code} är skapad.")
-            return redirect("interventions:detail", request.federation.slug, intervention.code)
+            from stegvis.knowledge.checklist import checklist_url
+
+            messages.success(
+                request,
+                f"Insatsen {intervention.code} är skapad. Gå igenom startlistan innan den startar.",
+            )
+            return redirect(checklist_url(intervention))
     return render(request, "interventions/form.html", {"form": form, "intervention": None})
 
 
