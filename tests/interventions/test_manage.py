@@ -179,7 +179,8 @@ def test_web_create_redirects_to_the_interventions_page(login, admin, federation
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/f/{federation.slug}/insatser/UNG-VAG/"
+    # The start checklist comes next.
+    assert response["Location"] == f"/f/{federation.slug}/insatser/UNG-VAG/start/"
     with federation_scope(federation):
         made = Intervention.objects.get(code="UNG-VAG")
     assert made.eligibility_rules == [
