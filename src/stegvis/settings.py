@@ -135,6 +135,9 @@ LOGOUT_REDIRECT_URL = "login"
 # further attempts are refused until the window has passed.
 LOGIN_FAILURE_LIMIT = envint("STEGVIS_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("STEGVIS_LOGIN_FAILURE_WINDOW", 15 * 60)
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For).
+# Off by default: without a proxy, a client could send the header itself.
+TRUSTED_PROXY_HEADER = env("STEGVIS_TRUSTED_PROXY_HEADER") or ""
 
 # Sessions end after a period without activity, and at most after a working day.
 SESSION_IDLE_TIMEOUT_SECONDS = envint("STEGVIS_SESSION_IDLE_TIMEOUT", 30 * 60)
