@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "stegvis.plans",
     "stegvis.reports",
     "stegvis.api",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "stegvis.security",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "stegvis.core.middleware.SessionIdleTimeoutMiddleware",
+    "stegvis.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stegvis.core.middleware.FederationMiddleware",
@@ -209,4 +215,7 @@ STEGVIS_DEFAULTS = {
     "nad_min_attendance_share": 0.5,
     # Overrides of stegvis.matching.scoring.DEFAULT_WEIGHTS, e.g. {"same_municipality": 2.0}.
     "matching_weights": {},
+    # Roles that read personal data must log in with a second factor (stegvis.security).
+    "two_factor_required": True,
 }
+OTP_TOTP_ISSUER = "stegvis"

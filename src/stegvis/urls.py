@@ -20,6 +20,7 @@ urlpatterns = [
     path("logga-in/", core_views.LoginView.as_view(), name="login"),
     path("logga-ut/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("tvafaktor/", include("stegvis.security.urls")),
     path("api/v1/", stegvis_api.urls),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]

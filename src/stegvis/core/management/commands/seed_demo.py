@@ -58,9 +58,16 @@ class Command(StegvisCommand):
             password=None,
             check_password=False,
         )
+        # Demo logins work with the password alone; anyone may still enrol at /tvafaktor/.
+        for demo_federation in (federation, second):
+            demo_federation.settings["two_factor_required"] = False
+            demo_federation.save(update_fields=["settings"])
         self.stdout.write(self.style.SUCCESS(f"Skapade {federation.name} ({federation.slug})."))
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemoinloggningar (lösenord för alla: {demo.DEMO_PASSWORD})")
         for username, role, _codes in [(u[0], u[1], u[7]) for u in demo.USERS]:
             self.stdout.write(f"  {username:<16} {Role(role).label}")
+        self.stdout.write(
+            "Tvåstegsverifiering krävs inte i demoförbunden; den kan slås på under /tvafaktor/."
+        )
