@@ -193,7 +193,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Query strings hold searched names and numbers: never in a log line.
+    "filters": {"no_query_strings": {"()": "stegvis.security.logs.NoQueryStrings"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]},
+    },
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
 }
 
