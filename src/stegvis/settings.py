@@ -226,3 +226,24 @@ STEGVIS_DEFAULTS = {
     "two_factor_required": True,
 }
 OTP_TOTP_ISSUER = "stegvis"
+
+# Single sign-on with OpenID Connect, for an authority's identity provider (stegvis.security.sso).
+SSO_ENABLED = bool(env("STEGVIS_OIDC_CLIENT_ID"))
+if SSO_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "stegvis.security.sso.ExistingAccountsBackend",
+    ]
+    OIDC_RP_CLIENT_ID = env("STEGVIS_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("STEGVIS_OIDC_CLIENT_SECRET") or ""
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("STEGVIS_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("STEGVIS_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("STEGVIS_OIDC_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("STEGVIS_OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env("STEGVIS_OIDC_SIGN_ALGO") or "RS256"
+    OIDC_RP_SCOPES = env("STEGVIS_OIDC_SCOPES") or "openid email profile"
+    OIDC_CREATE_USER = False
+    LOGIN_REDIRECT_URL_FAILURE = "login"
+STEGVIS_OIDC_CLAIM = env("STEGVIS_OIDC_CLAIM") or "email"
+STEGVIS_OIDC_LABEL = env("STEGVIS_OIDC_LABEL") or "Logga in med organisationens konto"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from stegvis.api.urls import api as stegvis_api
@@ -24,3 +25,5 @@ urlpatterns = [
     path("api/v1/", stegvis_api.urls),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]
+if settings.SSO_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -12,7 +12,15 @@ from stegvis.security import twofactor
 
 # Pages a user reaches before the second factor: the two-factor pages themselves, logging
 # out, static files and the API (which authenticates with its own tokens, not sessions).
-EXEMPT_PREFIXES = ("/tvafaktor/", "/logga-ut/", "/logga-in/", "/static/", "/api/", "/healthz")
+EXEMPT_PREFIXES = (
+    "/tvafaktor/",
+    "/logga-ut/",
+    "/logga-in/",
+    "/oidc/",
+    "/static/",
+    "/api/",
+    "/healthz",
+)
 
 
 class TwoFactorMiddleware:
