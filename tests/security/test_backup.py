@@ -62,7 +62,7 @@ def test_backup_never_overwrites_and_restore_refuses_other_files(tmp_path, feder
         call_command("backup", "--output", str(copy), stdout=io.StringIO())
     junk = tmp_path / "skrap.sqlite3"
     junk.write_bytes(b"inte en databas" * 100)
-    with pytest.raises(CommandError, match="ingen SQLite-databas"):
+    with pytest.raises(CommandError, match="ingen säkerhetskopia av stegvis"):
         call_command("restore", str(junk), stdout=io.StringIO())
     with pytest.raises(CommandError, match="finns inte"):
         call_command("restore", str(tmp_path / "saknas.sqlite3"), stdout=io.StringIO())

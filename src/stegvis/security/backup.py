@@ -98,6 +98,12 @@ def restore(source: Path) -> None:
     if vendor() == "sqlite":
         _sqlite_restore(source)
     elif vendor() == "postgresql":
+        with source.open("rb") as file:
+            if file.read(5) != b"PGDMP":
+                raise BackupError(
+                    f"{source} är ingen säkerhetskopia av stegvis (inte från pg_dump "
+                    "--format=custom)."
+                )
         _run(_pg_restore_command(source))
     else:
         raise BackupError(f"Återläsning stöds inte för databasen {vendor()}.")
@@ -112,7 +118,9 @@ def _sqlite_restore(source: Path) -> None:
         try:
             _check_sqlite(backup_db)
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"{source} är ingen SQLite-databas.") from exc
+            raise BackupError(
+                f"{source} är ingen säkerhetskopia av stegvis (ingen SQLite-databas)."
+            ) from exc
         connection = _connection()
         if connection.in_atomic_block:
             raise BackupError("Återläsning kan inte göras inuti en transaktion.")
