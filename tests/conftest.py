@@ -23,6 +23,29 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):
+    """Tests log in with ``force_login`` (no second factor); tests/security turn it on."""
+    settings.STEGVIS_DEFAULTS = {**settings.STEGVIS_DEFAULTS, "two_factor_required": False}
+
+
+@pytest.fixture
+def verified_login(client):
+    """Log in as after password and code: the session names a confirmed app device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def do_login(membership):
+        client.force_login(membership.user)
+        device = TOTPDevice.objects.create(user=membership.user, name="Test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return do_login
+
+
 @pytest.fixture
 def federation(db):
     federation, _ = services.federation_create(slug="alfa", name="Samordningsförbundet Alfa")

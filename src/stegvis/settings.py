@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "stegvis.reports",
     "stegvis.knowledge",
     "stegvis.api",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "stegvis.security",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "stegvis.core.middleware.SessionIdleTimeoutMiddleware",
+    "stegvis.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stegvis.core.middleware.FederationMiddleware",
@@ -137,6 +143,9 @@ LOGOUT_REDIRECT_URL = "login"
 # further attempts are refused until the window has passed.
 LOGIN_FAILURE_LIMIT = envint("STEGVIS_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("STEGVIS_LOGIN_FAILURE_WINDOW", 15 * 60)
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For).
+# Off by default: without a proxy, a client could send the header itself.
+TRUSTED_PROXY_HEADER = env("STEGVIS_TRUSTED_PROXY_HEADER") or ""
 
 # Sessions end after a period without activity, and at most after a working day.
 SESSION_IDLE_TIMEOUT_SECONDS = envint("STEGVIS_SESSION_IDLE_TIMEOUT", 30 * 60)
@@ -186,7 +195,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Query strings hold searched names and numbers: never in a log line.
+    "filters": {"no_query_strings": {"()": "stegvis.security.logs.NoQueryStrings"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]},
+    },
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "WARNING")},
 }
 
@@ -213,4 +229,28 @@ STEGVIS_DEFAULTS = {
     "matching_weights": {},
     # Lead-time target: a referral decided within this many days (report lead-times).
     "lead_time_decision_days": 14,
+    # Roles that read personal data must log in with a second factor (stegvis.security).
+    "two_factor_required": True,
 }
+OTP_TOTP_ISSUER = "stegvis"
+
+# Single sign-on with OpenID Connect, for an authority's identity provider (stegvis.security.sso).
+SSO_ENABLED = bool(env("STEGVIS_OIDC_CLIENT_ID"))
+if SSO_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "stegvis.security.sso.ExistingAccountsBackend",
+    ]
+    OIDC_RP_CLIENT_ID = env("STEGVIS_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("STEGVIS_OIDC_CLIENT_SECRET") or ""
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("STEGVIS_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("STEGVIS_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("STEGVIS_OIDC_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("STEGVIS_OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env("STEGVIS_OIDC_SIGN_ALGO") or "RS256"
+    OIDC_RP_SCOPES = env("STEGVIS_OIDC_SCOPES") or "openid email profile"
+    OIDC_CREATE_USER = False
+    LOGIN_REDIRECT_URL_FAILURE = "login"
+STEGVIS_OIDC_CLAIM = env("STEGVIS_OIDC_CLAIM") or "email"
+STEGVIS_OIDC_LABEL = env("STEGVIS_OIDC_LABEL") or "Logga in med organisationens konto"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from stegvis.api.urls import api as stegvis_api
@@ -23,8 +24,11 @@ urlpatterns = [
     path("logga-ut/", core_views.logout_view, name="logout"),
     path("konto/", core_views.account, name="account"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("tvafaktor/", include("stegvis.security.urls")),
     path("api/v1/", stegvis_api.urls),
     # Answer links open without an account: the token decides the federation.
     path("s/", include("stegvis.surveys.public_urls")),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]
+if settings.SSO_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -78,6 +78,82 @@ def test_one_address_trying_many_usernames_is_throttled(client, admin):
 
 
 @pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=5)
+@pytest.mark.parametrize("spelling", [" alice", "alice ", " ALICE ", "\u00a0alice", "Alice"])
+def test_a_locked_account_stays_locked_however_the_username_is_written(client, admin, spelling):
+    for _ in range(5):
+        _login(client, "alice", "fel-losenord")
+    response = _login(client, spelling, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Nor does a password with surrounding spaces get past, or any mix of the two.
+    assert _login(client, spelling, f" {PASSWORD} ").status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_failures_under_other_spellings_count_for_the_same_account(client, admin):
+    for spelling in (" alice", "ALICE ", "alice"):
+        _login(client, spelling, "fel-losenord")
+    assert _login(client, "alice", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_attempts_on_a_locked_account_never_clear_its_failures(client, admin):
+    for _ in range(3):
+        _login(client, "alice", "fel-losenord")
+    assert _login(client, " alice", PASSWORD).status_code == 429
+    assert LoginFailure.objects.filter(username="alice").count() == 3
+    assert _login(client, "alice", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=2)
+def test_an_address_does_not_lock_out_accounts_that_log_in_from_it(client, admin, case_worker):
+    office = "10.9.9.9"
+    assert _login(client, "alice", PASSWORD, ip=office).status_code == 302
+    client.logout()
+    for n in range(8):
+        _login(client, f"gissning{n}", "fel", ip=office)
+    # alice works from this address: the guesses do not lock her out ...
+    assert _login(client, "alice", PASSWORD, ip=office).status_code == 302
+    client.logout()
+    # ... but an account never used from it cannot be tried from there any more.
+    assert _login(client, "bob", PASSWORD, ip=office).status_code == 429
+    # The account and the address are counted apart: alice's account has no failures.
+    assert LoginFailure.objects.filter(username="alice").count() == 0
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=2)
+def test_client_address_from_the_trusted_proxy_header_only_when_configured(client, admin):
+    def spray(header_ip):
+        for n in range(8):
+            client.post(
+                "/logga-in/",
+                {"username": f"gissning{n}", "password": "fel"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR=f"6.6.6.6, {header_ip}",
+            )
+
+    with override_settings(TRUSTED_PROXY_HEADER="X-Forwarded-For"):
+        spray("203.0.113.7")
+        assert LoginFailure.objects.filter(ip_address="203.0.113.7").count() == 8
+        response = client.post(
+            "/logga-in/",
+            {"username": "alice", "password": PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.8",
+        )
+        assert response.status_code == 302  # another client behind the same proxy
+    client.logout()
+    LoginFailure.objects.all().delete()
+    spray("203.0.113.7")  # not configured: the header is ignored
+    assert LoginFailure.objects.filter(ip_address="127.0.0.1").count() == 8
+
+
+@pytest.mark.django_db
 def test_session_ends_after_idle_timeout(client, admin, federation, settings):
     client.force_login(admin.user)
     assert client.get(f"/f/{federation.slug}/").status_code == 200

@@ -13,6 +13,7 @@ GLOBAL_MODELS = {
     "core.user": "a person may work in several federations",
     "core.federation": "the tenant itself",
     "core.loginfailure": "throttling happens before anyone is known",
+    "core.loginaddress": "throttling happens before any federation is chosen",
     "core.apitoken": "belongs to a user; the user's memberships scope every request",
 }
 

@@ -463,23 +463,24 @@ class _ActivityData:
 
 
 def _recordable_activity_ids(membership, wanted: set[int]) -> set[int]:
-    """The activities whose attendance the member may record (as ``can_record_attendance``)."""
-    qs = Activity.objects.filter(pk__in=wanted)
-    if not membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
-        if not membership.has_perm(Perm.RECORD_ATTENDANCE):
-            return set()
-        qs = qs.filter(leaders=membership)
-    return set(qs.values_list("pk", flat=True))
+    """The activities whose attendance the member may import: any activity for staff who see
+    participants (only their own participants' places count, see ``_activity_data``)."""
+    from stegvis.participants.access import can_see_personal_data
+
+    if not can_see_personal_data(membership):
+        return set()
+    return set(Activity.objects.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
-def _activity_data(activity_ids: set[int]) -> dict[int, _ActivityData]:
+def _activity_data(activity_ids: set[int], membership=None) -> dict[int, _ActivityData]:
     data: dict[int, _ActivityData] = {pk: _ActivityData() for pk in activity_ids}
     for session in Session.objects.filter(activity_id__in=activity_ids).order_by(
         "date", "start_time", "pk"
     ):
         data[session.activity_id].sessions[session.date].append(session)
     for pk, activity_id, participant_id, digest, status, end_date in (
-        ActivityEnrolment.objects.filter(activity_id__in=activity_ids)
+        _places_in_scope(membership)
+        .filter(activity_id__in=activity_ids)
         .order_by("pk")
         .values_list(
             "pk",
@@ -501,6 +502,16 @@ def _activity_data(activity_ids: set[int]) -> dict[int, _ActivityData]:
     return data
 
 
+def _places_in_scope(membership):
+    """Places of the people the member may see (a case worker: enrolments of his
+    interventions with consent in force); a person outside has "no place" for him."""
+    if membership is None or membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
+        return ActivityEnrolment.objects.all()
+    from stegvis.participants.selectors import enrolments_in_scope
+
+    return ActivityEnrolment.objects.filter(enrolment__in=enrolments_in_scope(membership))
+
+
 def parse_attendance(text: str, *, membership, progress=None) -> list[AttendanceRow]:
     """Check every row: the activity is one the member may record for, the session exists,
     is held and not in the future, and the person has a place in the activity."""
@@ -508,7 +519,7 @@ def parse_attendance(text: str, *, membership, progress=None) -> list[Attendance
     rows_in = list(data_rows(text))
     wanted = {int(v["activity_id"]) for _l, v in rows_in if v and _int(v["activity_id"], 1, 10**9)}
     allowed = _recordable_activity_ids(membership, wanted)
-    data = _activity_data(allowed)
+    data = _activity_data(allowed, membership)
 
     def parse(errors: _Errors) -> list[AttendanceRow]:
         rows: list[AttendanceRow] = []
@@ -635,11 +646,9 @@ def parse_attendance(text: str, *, membership, progress=None) -> list[Attendance
 def attendance_import(*, actor, membership, rows: list[AttendanceRow], progress=None) -> dict:
     """Record presence for every row; an existing record for the same person and session is
     set to the file's value (as in the web, recording is idempotent)."""
-    if not (
-        membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA)
-        or membership.has_perm(Perm.RECORD_ATTENDANCE)
-    ):
-        services._require(membership, Perm.RECORD_ATTENDANCE)
+    from stegvis.participants.access import require_personal_data
+
+    require_personal_data(membership)
     federation = require_federation()
     session_ids = {row.session_id for row in rows}
     existing: dict[tuple[int, int], tuple[int, bool]] = {}

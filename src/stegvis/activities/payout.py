@@ -3,7 +3,6 @@ activity, as XLSX (openpyxl) and PDF (core.pdf). Counts and amounts only, no nam
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from stegvis.activities.models import Compensation
 from stegvis.core import pdf
+from stegvis.core.spreadsheet import workbook_bytes
 
 
 @dataclass
@@ -151,9 +151,7 @@ def to_xlsx(report: PayoutReport) -> bytes:
     for row in totals.iter_rows(min_row=2, min_col=3, max_col=3):
         for cell in row:
             cell.alignment = Alignment(horizontal="right")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _kr(value: int) -> str:

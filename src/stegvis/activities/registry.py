@@ -61,7 +61,8 @@ EXTRACT_SECTIONS.extend([_activities_section, _placements_section])
 
 @on_anonymise
 def _erase_free_text(participant) -> None:
-    """Decision notes on matching proposals may describe the person."""
+    """Decision notes on matching proposals may describe the person, and the explanation
+    names their languages, needs and interests."""
     from stegvis.matching.models import Proposal
 
-    Proposal.objects.filter(enrolment__participant=participant).exclude(note="").update(note="")
+    Proposal.objects.filter(enrolment__participant=participant).update(note="", explanation=[])

@@ -3,7 +3,6 @@ and a manifest (data portability; ARCHITECTURE "Interfaces")."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import io
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from stegvis import __version__
 from stegvis.core.models import Federation, Membership
+from stegvis.core.spreadsheet import csv_writer
 from stegvis.core.tenancy import TenantLink, TenantModel, federation_scope
 
 # Never leaves the system, not even to its owner: secrets and derived look-up keys.
@@ -112,7 +112,7 @@ def export_federation(federation: Federation) -> bytes:
             records = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
             archive.writestr(f"json/{name}.json", json.dumps(records, ensure_ascii=False, indent=1))
             text = io.StringIO()
-            writer = csv.writer(text)
+            writer = csv_writer(text)
             writer.writerow(columns)
             for record in records:
                 writer.writerow([_csv_cell(record[c]) for c in columns])

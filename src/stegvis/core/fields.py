@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 
 from stegvis.core.crypto import decrypt_text, encrypt_text
@@ -31,3 +33,23 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """JSON (lists, dicts, text, numbers) stored encrypted like :class:`EncryptedTextField`."""
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt_text(json.dumps(value, ensure_ascii=False))
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return json.loads(decrypt_text(value))
+
+    def to_python(self, value):
+        return value
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)

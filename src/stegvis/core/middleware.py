@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 import uuid
@@ -18,6 +19,19 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def client_ip(request) -> str | None:
+    """The client's address: the connection's, or behind a reverse proxy the one it reports.
+
+    ``STEGVIS_TRUSTED_PROXY_HEADER`` (off by default) names the header the proxy sets, e.g.
+    ``X-Forwarded-For``; its last address is the one the proxy itself saw, so a client cannot
+    choose it by sending the header too. Set it only when every request passes the proxy."""
+    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
+    if header:
+        key = "HTTP_" + header.upper().replace("-", "_")
+        value = request.META.get(key, "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -434,6 +434,25 @@ class LoginFailure(models.Model):
         return f"{self.username} {self.time:%Y-%m-%d %H:%M}"
 
 
+class LoginAddress(models.Model):
+    """An address a user has logged in from: an address that fails too often is refused only
+    for accounts that have never logged in from it, so it cannot lock out its own users."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_addresses"
+    )
+    ip_address = models.GenericIPAddressField()
+    last_success = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ip_address"], name="loginaddress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.ip_address}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored; the key is shown once."""
 

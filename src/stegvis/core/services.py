@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from stegvis.core import audit
 from stegvis.core.access import memberships_for
-from stegvis.core.models import ApiToken, AuditEntry, Federation, LoginFailure, Membership
+from stegvis.core.models import (
+    ApiToken,
+    AuditEntry,
+    Federation,
+    LoginAddress,
+    LoginFailure,
+    Membership,
+)
 from stegvis.core.roles import Role
 from stegvis.core.tenancy import federation_scope, unscoped
 
 User = get_user_model()
+
+# An address a user logged in from stays known this long (see login_is_throttled).
+KNOWN_ADDRESS_FOR = timedelta(days=90)
 
 
 @transaction.atomic
@@ -242,19 +252,37 @@ def token_revoke(*, token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
 
 
+def login_username(username: str) -> str:
+    """The username as throttling counts it: as the login form reads it (surrounding spaces
+    removed, Unicode compatibility forms folded) and without regard to case."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
+
+
 def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
-    """True when the username or the address has failed too often inside the window."""
+    """True when the account or the address has failed too often inside the window.
+
+    The account and the address are counted separately. Failures for an account lock it
+    from every address. Failures from an address refuse further attempts from it only for
+    accounts that have never logged in from that address: someone trying made-up or other
+    people's usernames from an office does not lock out the people who work there."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    who = Q(username__iexact=username)
-    if ip_address:
-        who |= Q(ip_address=ip_address)
-    recent = LoginFailure.objects.filter(who, time__gte=since)
+    name = login_username(username)
+    recent = LoginFailure.objects.filter(time__gte=since)
     limit = settings.LOGIN_FAILURE_LIMIT
-    by_user = recent.filter(username__iexact=username).count()
-    by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    if recent.filter(username=name).count() >= limit:
+        return True
+    if not ip_address:
+        return False
     # One address may try a few more usernames than one username may be tried, so that a
     # shared office address is not locked by one person mistyping.
-    return by_user >= limit or by_ip >= limit * 4
+    if recent.filter(ip_address=ip_address).count() < limit * 4:
+        return False
+    known = LoginAddress.objects.filter(
+        user__username__iexact=name,
+        ip_address=ip_address,
+        last_success__gte=timezone.now() - KNOWN_ADDRESS_FOR,
+    )
+    return not known.exists()
 
 
 def _log_in_each_federation(*, user, action: str, detail: dict | None = None) -> None:
@@ -265,8 +293,8 @@ def _log_in_each_federation(*, user, action: str, detail: dict | None = None) ->
 
 @transaction.atomic
 def login_failure_record(*, username: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], ip_address=ip_address)
-    user = User.objects.filter(username__iexact=username).first()
+    LoginFailure.objects.create(username=login_username(username), ip_address=ip_address)
+    user = User.objects.filter(username__iexact=login_username(username)).first()
     if user is not None:
         # Attempts against a known account appear in the log of each federation it belongs to.
         _log_in_each_federation(user=user, action=AuditEntry.Action.FAILED_LOGIN)
@@ -274,7 +302,13 @@ def login_failure_record(*, username: str, ip_address: str | None) -> None:
 
 @transaction.atomic
 def login_success_record(*, user, ip_address: str | None) -> None:
-    LoginFailure.objects.filter(username__iexact=user.username).delete()
+    """A login that passed the throttle (an account it locks never gets this far): its own
+    earlier failures are forgotten, and the address becomes one the user is known from."""
+    LoginFailure.objects.filter(username=login_username(user.username)).delete()
+    if ip_address:
+        LoginAddress.objects.update_or_create(
+            user=user, ip_address=ip_address, defaults={"last_success": timezone.now()}
+        )
     _log_in_each_federation(user=user, action=AuditEntry.Action.LOGIN)
 
 

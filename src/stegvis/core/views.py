@@ -21,6 +21,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        context = super().get_context_data(**kwargs)
+        if settings.SSO_ENABLED:
+            context["sso_label"] = settings.STEGVIS_OIDC_LABEL
+        return context
+
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         if services.login_is_throttled(username=username, ip_address=client_ip(request)):

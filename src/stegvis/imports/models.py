@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import EncryptedJSONField, EncryptedTextField
 from stegvis.core.tenancy import TenantModel
 
 
@@ -21,13 +22,14 @@ class ImportJob(TenantModel):
     kind = models.CharField("typ", max_length=30)
     options = models.JSONField(default=dict, blank=True)
     file_name = models.CharField("fil", max_length=200)
-    # The file as CSV text and its first rows while the job runs; both are cleared when it
-    # ends (they hold personal data).
-    content = models.TextField(blank=True)
+    # The file as CSV text and its first rows while the job runs; both hold personal data, so
+    # they are encrypted at rest like other personal data and cleared when the job ends or,
+    # never imported, by `stegvis cleanup` within a day.
+    content = EncryptedTextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
     total_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    preview = models.JSONField(default=list, blank=True)
+    preview = EncryptedJSONField(default=list, blank=True)
     result = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

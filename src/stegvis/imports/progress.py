@@ -24,6 +24,7 @@ def write(job_id: int, *, phase: str, done: int, total: int) -> None:
     path = _path(job_id)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
+    tmp.chmod(0o600)
     tmp.replace(path)
 
 
@@ -47,3 +48,21 @@ def age(job_id: int) -> float:
 
 def clear(job_id: int) -> None:
     _path(job_id).unlink(missing_ok=True)
+
+
+def remove_finished(*, keep: set[int], older_than) -> int:
+    """Delete progress files of jobs not in ``keep`` that have not moved for ``older_than``."""
+    folder = Path(settings.VAR_DIR) / "imports"
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in folder.glob("*.json"):
+        try:
+            job_id = int(path.stem)
+            if job_id not in keep and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except (ValueError, OSError):
+            continue
+    return removed

@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 MAX_SHOWN_ERRORS = 200
 # A running job whose progress has not moved for this long belongs to a process that died.
 STALE_AFTER = timedelta(minutes=15)
-# An uploaded file that was checked but never imported is forgotten after this long.
-KEEP_UNCOMMITTED = timedelta(days=1)
+# An uploaded file that was never imported is forgotten after this long. `stegvis cleanup`,
+# run every hour, thus removes every file within 24 hours of its upload.
+KEEP_UNCOMMITTED = timedelta(hours=23)
+FORGOTTEN = "Filen importerades aldrig och har tagits bort."
 ABORTED = "Importen avbröts av ett tekniskt fel. Inget har skrivits; försök igen."
 
 
@@ -82,16 +84,39 @@ def job_create(
     return job
 
 
-def _forget_uncommitted() -> None:
-    """Files hold personal data: drop those checked long ago and never imported."""
-    ImportJob.objects.filter(
-        status=ImportJob.Status.VALID, created_at__lt=timezone.now() - KEEP_UNCOMMITTED
+def _forget_uncommitted() -> int:
+    """Files hold personal data: drop those uploaded long ago and never imported (in the
+    current federation, or in all of them when run without a scope)."""
+    return ImportJob.objects.filter(
+        status__in=[
+            ImportJob.Status.VALIDATING,
+            ImportJob.Status.VALID,
+            ImportJob.Status.IMPORTING,
+        ],
+        created_at__lt=timezone.now() - KEEP_UNCOMMITTED,
     ).update(
         status=ImportJob.Status.FAILED,
         content="",
         preview=[],
-        errors=["Filen importerades aldrig och har tagits bort."],
+        errors=[FORGOTTEN],
+        finished_at=timezone.now(),
     )
+
+
+def cleanup() -> dict:
+    """Every federation's forgotten files and finished jobs' progress files (`stegvis
+    cleanup`). Returns counts."""
+    from stegvis.core.tenancy import unscoped
+
+    with unscoped():
+        forgotten = _forget_uncommitted()
+        running = set(
+            ImportJob.objects.filter(
+                status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING]
+            ).values_list("pk", flat=True)
+        )
+    removed = progress.remove_finished(keep=running, older_than=KEEP_UNCOMMITTED)
+    return {"import_files": forgotten, "progress_files": removed}
 
 
 def _membership(membership_id: int):

@@ -3,6 +3,12 @@
 Row numbers are the spreadsheet's: the header is row 1, and line *n* of the CSV text is row *n*
 of the sheet. An XLSX file keeps its empty rows as empty lines and line breaks inside a cell
 become spaces, so a message "Rad 7" points at row 7 in Excel too.
+
+An upload is untrusted: a small XLSX file can unpack to gigabytes (a "zip bomb") and a small
+CSV file can hold millions of rows. The file is read within limits – rows, cells per row,
+characters per cell, unpacked size and compression ratio of the XLSX parts, checked before
+openpyxl opens the file – and in a separate process with a time and memory limit, so a hostile
+file costs the server a few seconds at most.
 """
 
 from __future__ import annotations
@@ -11,7 +17,22 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass
+
+# Limits of one uploaded file. The largest real imports (a federation's enrolment history)
+# are around 100 000 rows of ten short cells.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 60
+MAX_CELL_CHARS = 4_000
+# An XLSX file: its parts unpacked together, and how much one part may grow when unpacked
+# (spreadsheet XML packs well, about 10–30 times; bombs pack thousands of times).
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 200
+MAX_PARTS = 500
+# Reading the file (in its own process) may take this long and this much memory.
+MAX_SECONDS = 60
+MAX_MEMORY_BYTES = 2 * 1024**3
 
 
 class UnreadableFile(ValueError):
@@ -19,15 +40,141 @@ class UnreadableFile(ValueError):
 
 
 def to_csv_text(name: str, data: bytes) -> str:
+    """The file as CSV text, read within the limits above (in this process)."""
     if name.lower().endswith(".xlsx"):
-        return _xlsx_to_csv(data)
+        check_xlsx_package(data)
+        text = _xlsx_to_csv(data)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise UnreadableFile(
+                f'Rad {line}: filen är inte UTF-8. Spara den som "CSV UTF-8" i Excel.'
+            ) from exc
+    check_csv_limits(text)
+    return text
+
+
+def _too_many_rows() -> UnreadableFile:
+    return UnreadableFile(
+        f"Filen har fler än {MAX_ROWS:,} rader. Dela upp den i flera filer.".replace(",", " ")
+    )
+
+
+def check_csv_limits(text: str) -> None:
+    """Refuse a text with too many rows, cells in a row or characters in a cell."""
+    if text.count("\n") > MAX_ROWS + 1:
+        raise _too_many_rows()
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(first))
+    previous = csv.field_size_limit(MAX_CELL_CHARS + 1)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = 1
+        for values in reader:
+            if len(values) > MAX_COLUMNS:
+                raise UnreadableFile(
+                    f"Rad {line}: raden har {len(values)} fält; högst {MAX_COLUMNS} är tillåtna."
+                )
+            for value in values:
+                if len(value) > MAX_CELL_CHARS:
+                    raise UnreadableFile(
+                        f"Rad {line}: ett fält är längre än {MAX_CELL_CHARS} tecken."
+                    )
+            line = reader.line_num + 1
+    except csv.Error as exc:
         raise UnreadableFile(
-            f'Rad {line}: filen är inte UTF-8. Spara den som "CSV UTF-8" i Excel.'
+            f"Rad {reader.line_num}: ett fält är längre än {MAX_CELL_CHARS} tecken "
+            "eller har ett citattecken som aldrig avslutas."
         ) from exc
+    finally:
+        csv.field_size_limit(previous)
+
+
+def check_xlsx_package(data: bytes) -> None:
+    """Look at the XLSX file's zip directory before anything unpacks it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UnreadableFile("Filen kan inte läsas som ett Excel-ark (.xlsx).") from exc
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise UnreadableFile("Excel-filen har orimligt många delar och läses inte.")
+        total = 0
+        for part in parts:
+            total += part.file_size
+            packed = max(part.compress_size, 1)
+            if part.file_size > 1024 * 1024 and part.file_size / packed > MAX_RATIO:
+                raise UnreadableFile(
+                    "Excel-filen packas upp till mångdubbelt sin storlek (delen "
+                    f"{part.filename[:60]}) och läses inte. Spara den som CSV i stället."
+                )
+        if total > MAX_UNPACKED_BYTES:
+            raise UnreadableFile(
+                f"Excel-filen blir {total // (1024 * 1024)} MB uppackad; högst "
+                f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB läses. Spara den som CSV i stället."
+            )
+
+
+def _convert_in_child(conn, name: str, data: bytes) -> None:
+    """Runs in the reading process: convert and send back ("ok", text) or ("error", message)."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY_BYTES, MAX_MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):  # not on every platform; the time limit holds
+        pass
+    try:
+        conn.send(("ok", to_csv_text(name, data)))
+    except UnreadableFile as exc:
+        conn.send(("error", str(exc)))
+    except MemoryError:
+        conn.send(("error", "Filen kräver för mycket minne för att läsas. Dela upp den."))
+    except Exception:  # any other failure of the reader is a file we cannot read
+        conn.send(("error", "Filen kan inte läsas."))
+    finally:
+        conn.close()
+
+
+def read_upload(name: str, data: bytes, *, seconds: float | None = None) -> str:
+    """Like :func:`to_csv_text`, but in a separate process that is stopped after ``seconds``.
+
+    The request thread only waits: a file that takes too long or too much memory to read
+    ends its own process, not the server's."""
+    import multiprocessing
+
+    limit = MAX_SECONDS if seconds is None else seconds
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["stegvis.imports.tables"])
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_convert_in_child, args=(sender, name, data), name="stegvis-import-read"
+    )
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(limit):
+            raise UnreadableFile(
+                f"Filen kunde inte läsas inom {limit:g} sekunder. Dela upp den i mindre filer."
+            )
+        try:
+            status, payload = receiver.recv()
+        except EOFError as exc:  # the process died (memory limit)
+            raise UnreadableFile(
+                "Filen kräver för mycket minne för att läsas. Dela upp den."
+            ) from exc
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if status != "ok":
+        raise UnreadableFile(payload)
+    return payload
 
 
 def _cell(value) -> str:
@@ -62,7 +209,11 @@ def _xlsx_to_csv(data: bytes) -> str:
         writer = csv.writer(out, lineterminator="\n")
         blank = 0
         width = 0  # the header's; shorter rows are padded so every row has all its cells
-        for row in sheet.iter_rows(min_row=1, values_only=True):
+        rows = 0
+        for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True):
+            rows += 1
+            if rows > MAX_ROWS + 1:
+                raise _too_many_rows()
             cells = [_cell(v) for v in row]
             while cells and cells[-1] == "":
                 cells.pop()

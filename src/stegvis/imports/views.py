@@ -10,7 +10,7 @@ from stegvis.imports import progress, services
 from stegvis.imports.forms import UploadForm, kinds_for
 from stegvis.imports.kinds import KINDS
 from stegvis.imports.models import ImportJob
-from stegvis.imports.tables import UnreadableFile, to_csv_text
+from stegvis.imports.tables import UnreadableFile, read_upload
 
 
 def _kind(request, key: str):
@@ -52,7 +52,7 @@ def upload(request, kind: str):
     if request.method == "POST" and form.is_valid() and options.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = to_csv_text(upload.name, upload.read())
+            text = read_upload(upload.name, upload.read())
             job = services.job_create(
                 actor=request.user,
                 membership=request.membership,

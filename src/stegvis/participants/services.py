@@ -543,7 +543,10 @@ def participant_anonymise(*, actor, participant: Participant, reason: str) -> Pa
         setattr(participant, name, default)
     participant.anonymised_at = timezone.now()
     participant.save()
-    Referral.objects.filter(participant=participant).update(notes="", reason="(avidentifierad)")
+    Referral.objects.filter(participant=participant).update(
+        notes="", reason="(avidentifierad)", decline_reason=""
+    )
+    Consent.objects.filter(participant=participant).update(witnessed_by="", withdrawal_note="")
     HandOver.objects.filter(enrolment__participant=participant).update(note="")
     FollowUp.objects.filter(enrolment__participant=participant).update(note="")
     Enrolment.objects.filter(participant=participant).update(exit_note="")

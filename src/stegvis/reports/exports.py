@@ -7,10 +7,10 @@ are the text "<5". In XLSX the main table of each report starts in cell A1 of it
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
+from stegvis.core.spreadsheet import csv_writer, workbook_bytes
 from stegvis.reports.definitions import Report
 from stegvis.reports.tables import Table, Value
 
@@ -31,7 +31,7 @@ def report_csv(report: Report, *, bom: bool = False) -> str:
     out = io.StringIO()
     if bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     table = report.table
     writer.writerow(["kod", "benamning", *table.columns])
     for row in table.all_rows:
@@ -148,9 +148,7 @@ def reports_xlsx(reports: list[Report], *, federation_name: str, created: dateti
         about.append([])
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- PDF -----------------------------------------------------------------------------------

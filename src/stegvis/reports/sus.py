@@ -8,10 +8,10 @@ are left out. The export reads personal data, so it is logged per person.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from stegvis.core import audit
+from stegvis.core.spreadsheet import csv_writer
 from stegvis.reports import filters as f
 from stegvis.reports.filters import ReportFilters
 
@@ -80,7 +80,7 @@ def sus_rows(filters: ReportFilters):
 def sus_export_csv(*, actor, filters: ReportFilters) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with the mark
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     people = {}
     count = 0

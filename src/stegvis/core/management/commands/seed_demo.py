@@ -63,6 +63,10 @@ class Command(StegvisCommand):
             password=None,
             check_password=False,
         )
+        # Demo logins work with the password alone; anyone may still enrol at /tvafaktor/.
+        for demo_federation in (federation, second):
+            demo_federation.settings["two_factor_required"] = False
+            demo_federation.save(update_fields=["settings"])
         self.stdout.write(self.style.SUCCESS(f"Skapade {federation.name} ({federation.slug})."))
 
     def _print_logins(self) -> None:
@@ -70,3 +74,6 @@ class Command(StegvisCommand):
         for username, role, _codes in [(u[0], u[1], u[7]) for u in demo.USERS]:
             roles = [role, *demo.EXTRA_ROLES.get(username, [])]
             self.stdout.write(f"  {username:<16} {' och '.join(Role(r).label for r in roles)}")
+        self.stdout.write(
+            "Tvåstegsverifiering krävs inte i demoförbunden; den kan slås på under /tvafaktor/."
+        )
