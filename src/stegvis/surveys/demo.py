@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.http import QueryDict
 from django.utils import timezone
 
+from stegvis.participants.access import active_consent_q
 from stegvis.participants.models import Enrolment
 from stegvis.surveys import integration, services
 from stegvis.surveys.models import Invitation, Survey
@@ -82,8 +83,10 @@ def _participants(ctx, rng, admin, survey) -> None:
                     min(5, s + 1) if rng.random() < pace else max(1, s - (rng.random() > 0.93))
                     for s in scores
                 ]
-            if not services.has_consent(person):
-                break  # no consent in force: no personal link
+            if not person.consents.filter(
+                active_consent_q(), intervention=enrolment.intervention
+            ).exists():
+                break  # no consent in force for this intervention: no personal link
             # The person's own case worker sends the link (the administrator sees no one).
             sender = enrolment.main_contact or ctx.staff(enrolment.intervention.code)[0]
             link = services.invitation_create(
