@@ -14,6 +14,13 @@ from stegvis.core.forms import AuditFilterForm, DirectorySearchForm, LoginForm
 from stegvis.core.middleware import client_ip
 from stegvis.core.roles import Perm
 
+try:
+    from stegvis.core.emergency import has_emergency_access
+except ImportError:  # emergency access arrives with its own module
+
+    def has_emergency_access(membership) -> bool:
+        return False
+
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
@@ -119,27 +126,34 @@ def api_tokens(request):
 
 @federation_view(Perm.EXPORT_ALL_DATA)
 def export_all(request):
-    """Everything the federation owns as one zip (federation admins only, audit-logged)."""
+    """Everything the federation owns as one zip (federation admins only, audit-logged).
+
+    Pseudonymised; with personal identifiers only under emergency access and with a reason."""
     from django.http import HttpResponse
     from django.utils import timezone
 
-    from stegvis.core import audit
     from stegvis.core.export import export_federation
 
+    emergency = has_emergency_access(request.membership)
+    context = {"emergency": emergency, "reason": ""}
     if request.method != "POST":
-        return render(request, "core/export.html")
-    data = export_federation(request.federation)
-    audit.log(
-        actor=request.user,
-        action=audit.Action.EXPORT,
-        object_type="federation",
-        object_id=request.federation.pk,
-        reason="full export",
-        detail={"bytes": len(data)},
+        return render(request, "core/export.html", context)
+    identified = bool(request.POST.get("identified"))
+    reason = (request.POST.get("reason") or "").strip()
+    context["reason"] = reason
+    if identified and not emergency:
+        context["error"] = "Export med personuppgifter kräver nödåtkomst."
+        return render(request, "core/export.html", context, status=403)
+    if identified and not reason:
+        context["error"] = "Ange skälet till att exporten ska innehålla personuppgifter."
+        return render(request, "core/export.html", context, status=400)
+    data = export_federation(
+        request.federation, actor=request.user, identified=identified, reason=reason
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    kind = "identifierad" if identified else "pseudonymiserad"
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = (
-        f'attachment; filename="stegvis-{request.federation.slug}-{stamp}.zip"'
+        f'attachment; filename="stegvis-{request.federation.slug}-{kind}-{stamp}.zip"'
     )
     return response
