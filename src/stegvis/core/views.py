@@ -140,7 +140,7 @@ def export_all(request):
         return render(request, "core/export.html", context)
     identified = bool(request.POST.get("identified"))
     reason = (request.POST.get("reason") or "").strip()
-    context["reason"] = reason
+    context.update(reason=reason, identified=identified)
     if identified and not emergency:
         context["error"] = "Export med personuppgifter kräver nödåtkomst."
         return render(request, "core/export.html", context, status=403)
