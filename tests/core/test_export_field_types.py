@@ -15,6 +15,7 @@ import uuid
 import zipfile
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, models
 from django.test.utils import isolate_apps
@@ -266,6 +267,38 @@ def test_every_column_of_every_tenant_table_is_exported():
         model = next(m for m in export._owned_tables() if m._meta.label_lower == label)
         for name in rules:
             model._meta.get_field(name)  # a renamed field would leave a person unmasked
+
+
+def _about_a_person(model, depth=0) -> bool:
+    """Whether rows of ``model`` belong to a person (a foreign-key path to a participant)."""
+    if model._meta.label_lower == "participants.participant":
+        return True
+    return depth < 4 and any(
+        f.many_to_one
+        and f.related_model is not model
+        and f.related_model._meta.label_lower not in ("core.federation", "core.user")
+        and _about_a_person(f.related_model, depth + 1)
+        for f in model._meta.concrete_fields
+        if f.is_relation
+    )
+
+
+def test_free_text_about_a_person_is_on_the_list_of_personal_fields():
+    """A new text field on a person's table is pseudonymised, or the export is blind to it:
+    every text of such a table, and every longer line without choices, is on the list."""
+    unlisted = [
+        f"{model._meta.label_lower}.{f.name}"
+        for model in export._owned_tables()
+        if _about_a_person(model)
+        for f in model._meta.concrete_fields
+        if (
+            isinstance(f, models.TextField)
+            or (isinstance(f, models.CharField) and not f.choices and (f.max_length or 0) >= 100)
+        )
+        and f.name not in export.PERSONAL_FIELDS.get(model._meta.label_lower, {})
+    ]
+    assert not unlisted, f"add to PERSONAL_FIELDS (stegvis/core/export.py): {unlisted}"
+    assert _about_a_person(apps.get_model("plans", "PlanAction"))  # three steps away
 
 
 @pytest.mark.django_db
