@@ -134,10 +134,12 @@ def _value(world: World, marker: str, model, field_obj, ensure):
         return "192.0.2.1"
     if isinstance(field_obj, EncryptedTextField | models.CharField | models.TextField):
         return _text(marker, model, field_obj)
+    # An end, expiry or "until" lies after the start (check constraints say so).
+    later = timedelta(days=1) if re.search(r"end|until|expir|_to$", field_obj.name) else timedelta()
     if isinstance(field_obj, models.DateTimeField):
-        return timezone.now()
+        return timezone.now() + later
     if isinstance(field_obj, models.DateField):
-        return today - timedelta(days=30)
+        return today - timedelta(days=30) + later
     if isinstance(field_obj, models.TimeField):
         return time(10, 0)
     if isinstance(field_obj, models.DecimalField):
@@ -610,6 +612,14 @@ API_PATH_MODEL = {
     "activity_id": "activities.activity",
     "session_id": "activities.session",
     "placement_id": "activities.placement",
+    "consent_id": "participants.consent",
+    "followup_id": "participants.followup",
+    "handover_id": "participants.handover",
+    "place_id": "activities.activityenrolment",
+    "compensation_id": "activities.compensation",
+    "membership_id": "core.membership",
+    "member_id": "core.membership",
+    "job_id": "imports.importjob",
 }
 
 
