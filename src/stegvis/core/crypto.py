@@ -10,6 +10,10 @@
 * ``lookup_hash`` is an HMAC-SHA256 over the canonical ``number12`` keyed by
   ``settings.LOOKUP_HMAC_KEY``. Encrypted values cannot be searched (every token is different),
   so duplicate detection and look-ups compare these hashes instead.
+* ``pseudonym`` is a stable keyed pseudonym for exports and other copies that leave the
+  system: an HMAC under a key derived from ``LOOKUP_HMAC_KEY`` for one named purpose, so it is
+  never the look-up hash itself (which would let a copy be matched against the database) and
+  pseudonyms for different purposes (federations) cannot be linked.
 
 The key objects are cached per key string, so bulk paths pay for key parsing once, while a
 changed setting (tests, rotation) takes effect on the next call.
@@ -79,6 +83,30 @@ def lookup_hash(value: str | PersonalNumber) -> str:
     mac = _hmac(settings.LOOKUP_HMAC_KEY).copy()
     mac.update(number.number12.encode("ascii"))
     return mac.hexdigest()
+
+
+def pseudonym(value: str | PersonalNumber, *, purpose: str) -> str:
+    """``P-`` and 24 hex digits: the same person (whatever form the number was typed in) gets
+    the same pseudonym for the same ``purpose``; a value that is no valid number is keyed as
+    it stands."""
+    if isinstance(value, PersonalNumber):
+        canonical = value.number12
+    else:
+        try:
+            canonical = parse_personal_number(value).number12
+        except ValueError:
+            canonical = value.strip()
+    mac = hmac.new(_pseudonym_key(settings.LOOKUP_HMAC_KEY, purpose), digestmod=hashlib.sha256)
+    mac.update(canonical.encode())
+    return "P-" + mac.hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=32)
+def _pseudonym_key(key: str, purpose: str) -> bytes:
+    """A key of its own per purpose, derived from the look-up key (HMAC as the derivation)."""
+    if not key:
+        raise ImproperlyConfigured("LOOKUP_HMAC_KEY är tom.")
+    return hmac.new(key.encode(), f"stegvis-pseudonym-v1:{purpose}".encode(), "sha256").digest()
 
 
 @functools.lru_cache(maxsize=8)

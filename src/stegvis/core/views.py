@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from stegvis.core import selectors, services
 from stegvis.core.access import federation_view, memberships_for
 from stegvis.core.dashboard import dashboard_context
+from stegvis.core.emergency import has_emergency_access
 from stegvis.core.forms import AuditFilterForm, DirectorySearchForm, LoginForm, apply_errors
 from stegvis.core.middleware import client_ip
 from stegvis.core.roles import Perm
@@ -128,28 +129,35 @@ def api_tokens(request):
 
 @federation_view(Perm.EXPORT_ALL_DATA)
 def export_all(request):
-    """Everything the federation owns as one zip (federation admins only, audit-logged)."""
+    """Everything the federation owns as one zip (federation admins only, audit-logged).
+
+    Pseudonymised; with personal identifiers only under emergency access and with a reason."""
     from django.http import HttpResponse
     from django.utils import timezone
 
-    from stegvis.core import audit
     from stegvis.core.export import export_federation
 
+    emergency = has_emergency_access(request.membership)
+    context = {"emergency": emergency, "reason": ""}
     if request.method != "POST":
-        return render(request, "core/export.html")
-    data = export_federation(request.federation)
-    audit.log(
-        actor=request.user,
-        action=audit.Action.EXPORT,
-        object_type="federation",
-        object_id=request.federation.pk,
-        reason="full export",
-        detail={"bytes": len(data)},
+        return render(request, "core/export.html", context)
+    identified = bool(request.POST.get("identified"))
+    reason = (request.POST.get("reason") or "").strip()
+    context.update(reason=reason, identified=identified)
+    if identified and not emergency:
+        context["error"] = "Export med personuppgifter kräver nödåtkomst."
+        return render(request, "core/export.html", context, status=403)
+    if identified and not reason:
+        context["error"] = "Ange skälet till att exporten ska innehålla personuppgifter."
+        return render(request, "core/export.html", context, status=400)
+    data = export_federation(
+        request.federation, actor=request.user, identified=identified, reason=reason
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    kind = "identifierad" if identified else "pseudonymiserad"
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = (
-        f'attachment; filename="stegvis-{request.federation.slug}-{stamp}.zip"'
+        f'attachment; filename="stegvis-{request.federation.slug}-{kind}-{stamp}.zip"'
     )
     return response
 

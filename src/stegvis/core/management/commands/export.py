@@ -1,29 +1,40 @@
 from pathlib import Path
 
-from stegvis.core import audit
+from django.core.management.base import CommandError
+
 from stegvis.core.commands import StegvisCommand, get_federation
 from stegvis.core.export import export_federation
-from stegvis.core.tenancy import federation_scope
 
 
 class Command(StegvisCommand):
-    help = "Exporterar allt ett förbund äger till en zip-fil (JSON och CSV per tabell, manifest)."
+    help = (
+        "Exporterar allt ett förbund äger till en zip-fil (JSON och CSV per tabell, manifest). "
+        "Personuppgifter pseudonymiseras om inte --identified anges med ett skäl."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--federation", required=True)
         parser.add_argument("--output", required=True, help="Zip-fil att skriva.")
+        parser.add_argument(
+            "--identified",
+            action="store_true",
+            help="Ta med personnummer, namn och kontaktuppgifter i klartext (kräver --reason).",
+        )
+        parser.add_argument(
+            "--reason", default="", help="Skälet till exporten; loggas. Krävs med --identified."
+        )
 
     def handle(self, *args, **options):
-        federation = get_federation(options["federation"])
-        data = export_federation(federation)
-        Path(options["output"]).write_bytes(data)
-        with federation_scope(federation):
-            audit.log(
-                actor=None,
-                action=audit.Action.EXPORT,
-                object_type="federation",
-                object_id=federation.pk,
-                reason="full export (kommandorad)",
-                detail={"bytes": len(data)},
+        reason = options["reason"].strip()
+        if options["identified"] and not reason:
+            raise CommandError(
+                "--identified kräver --reason: ange skälet till att exporten ska innehålla "
+                'personuppgifter, t.ex. --reason "Begäran om dataportabilitet, ärende 2026-14".'
             )
-        self.stdout.write(f"Skrev {len(data)} byte till {options['output']}.")
+        federation = get_federation(options["federation"])
+        data = export_federation(
+            federation, actor=None, identified=options["identified"], reason=reason
+        )
+        Path(options["output"]).write_bytes(data)
+        kind = "med personuppgifter" if options["identified"] else "pseudonymiserad"
+        self.stdout.write(f"Skrev {len(data)} byte till {options['output']} ({kind}).")
