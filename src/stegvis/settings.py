@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stegvis.assessments",
     "stegvis.plans",
     "stegvis.reports",
+    "stegvis.evaluation",
     "stegvis.api",
 ]
 

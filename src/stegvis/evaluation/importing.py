@@ -1,0 +1,1 @@
+"""Import kinds of the evaluation app."""
