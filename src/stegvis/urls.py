@@ -13,6 +13,7 @@ federation_patterns = [
     path("", include("stegvis.plans.urls")),
     path("", include("stegvis.interventions.urls")),
     path("", include("stegvis.reports.urls")),
+    path("", include("stegvis.evaluation.urls")),
 ]
 
 urlpatterns = [

@@ -12,6 +12,14 @@ from stegvis.core.tenancy import federation_scope
 from stegvis.participants.models import Enrolment, Participant
 
 
+@pytest.fixture(autouse=True)
+def _quick_page_interval(monkeypatch):
+    """Pages need an interval, not a precise one: fewer bootstrap rounds keep tests quick."""
+    from stegvis.evaluation import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_BOOTSTRAP", 30)
+
+
 @pytest.fixture
 def scope(federation):
     with federation_scope(federation):
