@@ -47,6 +47,7 @@ SMALL_GROUP = 30
 # |SMD| above this after weighting: the covariate is not balanced (a common rule of thumb).
 SMD_LIMIT = 0.1
 CLIP = 1e-6
+PENALTY = 1.0  # L1 weight per coefficient of the fallback fit
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,13 @@ def design(units: list[Unit], covariates: list[Covariate]) -> Design:
             if gaps:
                 missing[cov.label] = gaps
             counts = Counter(levels)
-            levels = [v if counts[v] >= MIN_LEVEL else OTHER_LEVEL for v in levels]
-            counts = Counter(levels)
             reference = max(sorted(counts), key=lambda k: counts[k])
+            rare = {v for v in counts if counts[v] < MIN_LEVEL}
+            # Rare levels together make "övriga"; if even that is rare, they join the most
+            # common level.
+            pooled = OTHER_LEVEL if sum(counts[v] for v in rare) >= MIN_LEVEL else reference
+            levels = [pooled if v in rare else v for v in levels]
+            counts = Counter(levels)
             for level in sorted(counts):
                 if level == reference:
                     continue
@@ -228,17 +233,38 @@ class SeparationError(Exception):
 
 def propensity(matrix: np.ndarray, treated: np.ndarray) -> np.ndarray:
     """P(treated | covariates) from a logistic regression (statsmodels Logit)."""
+    # A resample may leave a covariate without variation: it says nothing, and would make
+    # the model singular.
+    matrix = matrix[:, np.ptp(matrix, axis=0) > 0] if matrix.size else matrix
     exog = add_constant(matrix, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", HessianInversionWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
+        model = Logit(treated.astype(float), exog)
         try:
-            result = Logit(treated.astype(float), exog).fit(disp=0, maxiter=100)
-        except (PerfectSeparationWarning, PerfectSeparationError, np.linalg.LinAlgError) as exc:
+            result = model.fit(disp=0, maxiter=100)
+            converged = result.mle_retvals.get("converged", True)
+            score = result.predict(exog)
+        except (PerfectSeparationWarning, PerfectSeparationError) as exc:
             raise SeparationError(str(exc)) from exc
-    return np.clip(np.asarray(result.predict(exog)), CLIP, 1 - CLIP)
+        except np.linalg.LinAlgError:
+            converged = False
+        if not converged:
+            # Quasi-separation (a covariate level held by one group only): a slightly
+            # penalised fit (L1, the constant free) keeps the scores finite, and the overlap
+            # check then judges whether the groups are comparable.
+            alpha = np.full(exog.shape[1], PENALTY)
+            alpha[0] = 0.0
+            try:
+                params = model.fit_regularized(
+                    method="l1", alpha=alpha, disp=0, trim_mode="off"
+                ).params
+            except np.linalg.LinAlgError as exc:
+                raise SeparationError(str(exc)) from exc
+            score = model.predict(params, exog)
+    return np.clip(np.asarray(score), CLIP, 1 - CLIP)
 
 
 def att_weights(score: np.ndarray, treated: np.ndarray) -> np.ndarray:

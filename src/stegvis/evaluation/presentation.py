@@ -36,17 +36,27 @@ class EffectView:
         return self.evaluation.result
 
     def chart(self) -> str:
+        """Each group's people per propensity band, as a share of the group, so a small
+        group's shape can be compared with a large one's. A hidden count hides its share."""
         rows = self.overlap.rows
         if not self.result.propensity_treated:
             return ""
+        sizes = [self.result.n_treated, self.result.n_comparison]
+
+        def shares(column: int) -> list:
+            return [
+                round(100 * row.values[column] / sizes[column], 1)
+                if isinstance(row.values[column], int) and sizes[column]
+                else row.values[column]
+                for row in rows
+            ]
+
         return bar_chart(
-            title="Sannolikhet att delta (propensity score) per grupp",
+            title="Sannolikhet att delta: andel av varje grupp per intervall",
             categories=[row.label for row in rows],
-            series=[
-                ("Deltagare", [row.values[0] for row in rows]),
-                ("Jämförelsegrupp", [row.values[1] for row in rows]),
-            ],
-            orientation="vertical",
+            series=[("Deltagare", shares(0)), ("Jämförelsegrupp", shares(1))],
+            orientation="horizontal",
+            unit="%",
         )
 
     def notes(self) -> list[str]:

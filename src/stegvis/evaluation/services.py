@@ -134,6 +134,7 @@ def cohort_from_referrals(*, actor, intervention, code: str, name: str) -> Compa
             continue
         sources = [s for s, months in (referral.income_months or {}).items() if months]
         people[key] = ComparisonPerson(
+            federation=cohort.federation,
             cohort=cohort,
             person_hash=key,
             birth_year=p.birth_year,
