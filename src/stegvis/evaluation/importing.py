@@ -364,8 +364,7 @@ def parse_benefits(text: str, *, options: dict, membership, progress=None) -> li
             errors.append(f"Rad {line}: ange personnummer, pseudonym eller participant.")
         if len(errors) == before:
             parsed.append((line, cohort, reference_, key, month, int(amount)))
-    if errors:
-        raise RowErrors(errors)
+    # Every row is checked before anything is reported: the file is fixed in one go.
     scope = participants_in_scope(membership)
     by_hash = dict(
         scope.filter(
@@ -404,6 +403,7 @@ def parse_benefits(text: str, *, options: dict, membership, progress=None) -> li
             )
             continue
         rows.append(BenefitRow(line, pk, None, month, amount))
+    errors.sort(key=_row_number)
     seen: dict[tuple, int] = {}
     for row in rows:
         key = (row.participant_id, row.comparison_person_id, row.month)
@@ -413,6 +413,11 @@ def parse_benefits(text: str, *, options: dict, membership, progress=None) -> li
     if errors:
         raise RowErrors(errors)
     return rows
+
+
+def _row_number(message: str) -> int:
+    digits = message.split(",")[0].split(":")[0].removeprefix("Rad ")
+    return int(digits) if digits.isdigit() else 0
 
 
 @transaction.atomic
