@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from stegvis.evaluation import estimate as est
@@ -80,7 +81,11 @@ class EffectView:
             compute=lambda filters, ctx: (self.summary, [], []),
             suppressible=True,
         )
-        extra = [self.balance, self.overlap] + ([self.economy] if self.economy else [])
+        # Standardised differences need two decimals; the exports print floats with one.
+        balance = copy.deepcopy(self.balance)
+        for row in balance.rows:
+            row.values = ["–" if v is None else f"{v:.2f}" for v in row.values]
+        extra = [balance, self.overlap] + ([self.economy] if self.economy else [])
         return Report(
             definition=definition,
             filters=ReportFilters(
