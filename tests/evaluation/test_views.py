@@ -160,3 +160,37 @@ def test_extract_only_for_those_who_export_all_data(groups, login, make_member, 
 
 def test_extract_of_other_federation_is_404(groups, login, outsider):
     assert login(outsider).get(url(suffix="effekt/underlag.csv")).status_code == 404
+
+
+def test_cohorts_page_lists_groups_for_members_and_404_for_outsiders(
+    scope, login, make_member, federation, intervention, outsider
+):
+    from stegvis.evaluation.models import ComparisonCohort, ComparisonPerson
+
+    cohort = ComparisonCohort.objects.create(
+        code="KOMMUN", name="Registret", intervention=intervention
+    )
+    ComparisonPerson.objects.create(
+        cohort=cohort, person_hash="a" * 64, birth_year=1980, gender="man",
+        start_date=date(2024, 1, 1), end_date=date(2024, 6, 1), work_or_studies=True,
+    )  # fmt: skip
+    steering = make_member(federation, Role.STEERING, "stina")
+    response = login(steering).get("/f/alfa/effekt/jamforelsegrupper/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "KOMMUN" in html
+    assert "Skapa grupp av anvisade" not in html  # needs all personal data
+    assert login(outsider).get("/f/alfa/effekt/jamforelsegrupper/").status_code == 404
+
+
+def test_cohort_from_referrals_button_only_for_admin(
+    scope, login, admin, make_member, federation, intervention
+):
+    lead = make_member(federation, Role.INTERVENTION_LEAD, "lena")
+    data = {"intervention": intervention.pk}
+    assert login(lead).post("/f/alfa/effekt/jamforelsegrupper/anvisade/", data).status_code == 403
+    response = login(admin).post("/f/alfa/effekt/jamforelsegrupper/anvisade/", data)
+    assert response.status_code == 302
+    from stegvis.evaluation.models import ComparisonCohort
+
+    assert ComparisonCohort.objects.get().code == "INS-1-ANV"

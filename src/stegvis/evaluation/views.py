@@ -132,7 +132,7 @@ def cohorts(request):
     from django.db.models import Count, Q
 
     rows = ComparisonCohort.objects.select_related("intervention").annotate(
-        people=Count("people"),
+        n_people=Count("people"),
         with_outcome=Count("people", filter=Q(people__work_or_studies__isnull=False)),
     )
     return render(
