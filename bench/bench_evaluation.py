@@ -14,7 +14,7 @@ import time
 
 from bench.common import number, save
 
-REPLICATES = 100
+REPLICATES = 50
 PEOPLE = 2000
 BOOTSTRAP = 200
 
