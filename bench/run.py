@@ -28,7 +28,7 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     from django.db import connection
 
-    from bench import bench_import, bench_matching, bench_pages, bench_report
+    from bench import bench_evaluation, bench_import, bench_matching, bench_pages, bench_report
     from bench.common import update_readme
 
     benchmarks = {
@@ -38,6 +38,7 @@ def main() -> None:
     }
     if connection.vendor == "sqlite":  # no database involved: measured once
         benchmarks["matching"] = bench_matching.run
+        benchmarks["evaluation"] = bench_evaluation.run
     for name, run in benchmarks.items():
         if args.only and name not in args.only:
             continue

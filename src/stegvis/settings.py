@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stegvis.surveys",
     "stegvis.reports",
     "stegvis.knowledge",
+    "stegvis.evaluation",
     "stegvis.api",
     "django_otp",
     "django_otp.plugins.otp_totp",

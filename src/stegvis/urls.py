@@ -16,6 +16,7 @@ federation_patterns = [
     path("", include("stegvis.reports.urls")),
     path("", include("stegvis.surveys.urls")),
     path("", include("stegvis.knowledge.urls")),
+    path("", include("stegvis.evaluation.urls")),
 ]
 
 urlpatterns = [
