@@ -199,6 +199,32 @@ class PaidForm(forms.Form):
     reference = forms.CharField(label="Verifikation", required=False, max_length=60)
 
 
+class CorrectionForm(forms.Form):
+    """Change frozen attendance behind an approved or paid compensation. Places are shown by
+    their number (as in the basis), never by name: the roles that handle money see no
+    personal data."""
+
+    session = forms.TypedChoiceField(label="Tillfälle", coerce=int)
+    place = forms.TypedChoiceField(label="Plats", coerce=int)
+    present = forms.TypedChoiceField(
+        label="Rätt närvaro",
+        choices=[("1", "Närvarande"), ("0", "Frånvarande")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Skäl",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Varför närvaron rättas, t.ex. vem som upptäckte felet och hur.",
+    )
+
+    def __init__(self, *args, sessions=(), places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [(s.pk, f"{s.date:%Y-%m-%d}") for s in sessions]
+        self.fields["place"].choices = [(p, f"Plats {p}") for p in places]
+
+
 class PlacementForm(forms.ModelForm):
     languages_text = forms.CharField(label="Språk på arbetsplatsen", required=False)
     # Declared so the tenant querysets are read per request, inside the federation scope.

@@ -381,6 +381,66 @@ class Compensation(TenantModel):
     def __str__(self) -> str:
         return f"Ersättning {self.amount_sek} kr ({self.get_status_display()})"
 
+    @property
+    def is_frozen(self) -> bool:
+        """Approved or paid: the attendance and places it counts may change only by correction."""
+        return self.status in (self.Status.APPROVED, self.Status.PAID)
+
+
+class CompensationCorrection(TenantModel):
+    """A change to attendance that an approved or paid compensation counts (SPEC §6).
+
+    Approval freezes the attendance behind a compensation; a later change is made only through
+    a correction, which records who changed what and why and the difference in money. The
+    difference is paid (debit, positive) or claimed back (credit, negative) on the next payout
+    file; the compensation's own amount stays what was approved and paid."""
+
+    compensation = models.ForeignKey(
+        Compensation, on_delete=models.PROTECT, related_name="corrections"
+    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(ActivityEnrolment, on_delete=models.PROTECT, related_name="+")
+    present_before = models.BooleanField("närvaro före", null=True)
+    present_after = models.BooleanField("närvaro efter")
+    reason = models.CharField("skäl", max_length=500)
+    participants_before = models.PositiveIntegerField("deltagare som räknades före")
+    participants_after = models.PositiveIntegerField("deltagare som räknas efter")
+    amount_sek = models.IntegerField(
+        "skillnad (kr)", help_text="Positivt: betalas till föreningen. Negativt: krävs tillbaka."
+    )
+    # The compensation's basis after the change (ids and counts only, as Compensation.basis).
+    basis = models.JSONField("underlag efter rättelsen", default=list, blank=True)
+    created_at = models.DateTimeField("rättad", default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settled_on = models.DateField("reglerad", null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settlement_reference = models.CharField("verifikation", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "rättelse av ersättning"
+        verbose_name_plural = "rättelser av ersättningar"
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["federation", "compensation"], name="correction_fed_comp"),
+            models.Index(fields=["federation", "settled_on"], name="correction_fed_settled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rättelse {self.amount_sek:+d} kr"
+
+    @property
+    def entry(self) -> str:
+        """Debit (paid to the association) or credit (claimed back), as on the payout file."""
+        if self.amount_sek > 0:
+            return "Debet"
+        if self.amount_sek < 0:
+            return "Kredit"
+        return "Ingen skillnad"
+
 
 class Placement(TenantModel):
     """An internship (praktik) or work-training place (arbetsträning) at an employer, on the

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from stegvis.activities.models import (
     ActivityEnrolment,
     Attendance,
     Compensation,
+    CompensationCorrection,
     Placement,
     PlacementBooking,
     Session,
@@ -338,6 +340,7 @@ def sessions_create(
 @transaction.atomic
 def session_cancel(*, actor, membership, session: Session, note: str = "") -> Session:
     _require(membership, Perm.MANAGE_ACTIVITIES)
+    _refuse_if_frozen(session)
     session.cancelled = True
     session.note = note
     session.save(update_fields=["cancelled", "note"])
@@ -456,6 +459,9 @@ def activity_cancel(
         raise ValidationError({"reason": "Skriv varför aktiviteten ställs in."})
     day = on or timezone.localdate()
     sessions = Session.objects.filter(activity=activity, date__gte=day, cancelled=False)
+    first = sessions.order_by("date").first()
+    if first is not None:
+        _refuse_if_frozen(first)
     cancelled_sessions = sessions.update(cancelled=True, note="Aktiviteten är inställd")
     places = list(_active_places(activity).select_related("enrolment__participant").order_by("pk"))
     for place in places:
@@ -472,6 +478,38 @@ def activity_cancel(
         detail={"sessions": cancelled_sessions, "places": len(places)},
     )
     return activity
+
+
+# --- Frozen attendance ------------------------------------------------------------------------
+
+
+def frozen_compensation(session: Session) -> Compensation | None:
+    """The approved or paid compensation that counts this session, if any.
+
+    A compensation counts the activity's sessions up to its ``period_end`` (the last session
+    held when it was computed); once approved, their attendance is frozen."""
+    return (
+        Compensation.objects.filter(
+            activity_id=session.activity_id,
+            status__in=[Compensation.Status.APPROVED, Compensation.Status.PAID],
+            period_end__gte=session.date,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def frozen_message(compensation: Compensation, day: date) -> str:
+    return (
+        f"Närvaron {day:%Y-%m-%d} ingår i en {compensation.get_status_display().lower()} "
+        "ersättning och är låst. En ändring görs som rättelse av ersättningen."
+    )
+
+
+def _refuse_if_frozen(session: Session) -> None:
+    frozen = frozen_compensation(session)
+    if frozen is not None:
+        raise ValidationError(frozen_message(frozen, session.date))
 
 
 # --- Attendance -------------------------------------------------------------------------------
@@ -507,6 +545,7 @@ def attendance_record(
         raise ValidationError("Tillfället är inställt.")
     if session.date > timezone.localdate():
         raise ValidationError("Närvaro kan inte registreras för ett kommande tillfälle.")
+    _refuse_if_frozen(session)
     row, created = Attendance.objects.update_or_create(
         session=session,
         place=place,
@@ -654,6 +693,13 @@ def compensation_approve(*, actor, membership, compensation: Compensation, on=No
         raise ValidationError(["Reglerna för ersättning är inte uppfyllda.", *failed])
     if compensation.participant_count == 0:
         raise ValidationError("Ingen deltagare har tillräcklig närvaro; inget att betala ut.")
+    current = compensation_basis(
+        compensation.activity, compensation.period_end, _share(compensation)
+    )
+    if current.rows != compensation.basis:
+        raise ValidationError(
+            "Närvaron har ändrats sedan ersättningen beräknades. Räkna om den innan den godkänns."
+        )
     compensation.status = Compensation.Status.APPROVED
     compensation.approved_on = on or timezone.localdate()
     compensation.approved_by = actor if getattr(actor, "pk", None) else None
@@ -676,6 +722,142 @@ def compensation_mark_paid(
     compensation.save(update_fields=["status", "paid_on", "paid_by", "payment_reference"])
     audit.log(actor=actor, action=A.UPDATE, obj=compensation, reason="utbetald")
     return compensation
+
+
+def _share(compensation: Compensation) -> Fraction:
+    """The attendance share the compensation was computed with (its own terms, not today's)."""
+    return Fraction(str(compensation.min_attendance_share))
+
+
+def compensation_paid_amounts(compensation: Compensation) -> dict[str, int]:
+    """Approved amount, corrections so far, and what is settled and what is still to pay."""
+    corrections = list(compensation.corrections.all())
+    corrected = sum(c.amount_sek for c in corrections)
+    paid = compensation.amount_sek if compensation.status == Compensation.Status.PAID else 0
+    paid += sum(c.amount_sek for c in corrections if c.settled_on)
+    pending = compensation.amount_sek if compensation.status == Compensation.Status.APPROVED else 0
+    pending += sum(c.amount_sek for c in corrections if not c.settled_on)
+    return {
+        "approved": compensation.amount_sek,
+        "corrected": corrected,
+        "total": compensation.amount_sek + corrected,
+        "paid": paid,
+        "pending": pending,
+    }
+
+
+@transaction.atomic
+def compensation_correct(
+    *,
+    actor,
+    membership,
+    compensation: Compensation,
+    session: Session,
+    place: ActivityEnrolment,
+    present: bool,
+    reason: str,
+) -> CompensationCorrection:
+    """Change frozen attendance behind an approved or paid compensation.
+
+    Records who, why, the attendance before and after and the difference in money at the
+    compensation's own rate and attendance share. The difference goes on the next payout file
+    as a debit (more to pay) or a credit (to claim back); a change with no effect on the money
+    is recorded and settled at once."""
+    _require(membership, Perm.APPROVE_COMPENSATION)
+    compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    reason = (reason or "").strip()
+    errors = {}
+    if not compensation.is_frozen:
+        raise ValidationError(
+            "Ersättningen är ett utkast; ändra närvaron och räkna om i stället för att rätta."
+        )
+    if session.activity_id != compensation.activity_id:
+        errors["session"] = "Tillfället hör inte till ersättningens aktivitet."
+    elif session.cancelled or session.date > compensation.period_end:
+        errors["session"] = "Tillfället ingår inte i ersättningen."
+    if place.activity_id != compensation.activity_id:
+        errors["place"] = "Platsen hör inte till ersättningens aktivitet."
+    if not reason:
+        errors["reason"] = "Skriv varför närvaron rättas."
+    if errors:
+        raise ValidationError(errors)
+    row = Attendance.objects.filter(session=session, place=place).first()
+    before_present = row.present if row else None
+    if before_present is not None and before_present == present:
+        raise ValidationError(
+            f"Närvaron är redan registrerad som {'närvarande' if present else 'frånvarande'}; "
+            "ingen rättelse behövs."
+        )
+    share = _share(compensation)
+    before = compensation_basis(compensation.activity, compensation.period_end, share)
+    stamp = timezone.now()
+    by = actor if getattr(actor, "pk", None) else None
+    if row is None:
+        row = Attendance.objects.create(
+            session=session, place=place, present=present, recorded_at=stamp, recorded_by=by
+        )
+    else:
+        row.present = present
+        row.recorded_at = stamp
+        row.recorded_by = by
+        row.save(update_fields=["present", "recorded_at", "recorded_by"])
+    after = compensation_basis(compensation.activity, compensation.period_end, share)
+    amount = (after.counted - before.counted) * compensation.rate_sek
+    correction = CompensationCorrection.objects.create(
+        compensation=compensation,
+        session=session,
+        place=place,
+        present_before=before_present,
+        present_after=present,
+        reason=reason[:500],
+        participants_before=before.counted,
+        participants_after=after.counted,
+        amount_sek=amount,
+        basis=after.rows,
+        created_by=by,
+        settled_on=timezone.localdate() if amount == 0 else None,
+        settled_by=by if amount == 0 else None,
+    )
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=compensation,
+        reason=f"rättelse: {reason[:200]}",
+        detail={
+            "correction": correction.pk,
+            "session": session.pk,
+            "place": place.pk,
+            "present_before": before_present,
+            "present_after": present,
+            "participants_before": before.counted,
+            "participants_after": after.counted,
+            "amount_sek": amount,
+        },
+    )
+    return correction
+
+
+@transaction.atomic
+def correction_settle(
+    *, actor, membership, correction: CompensationCorrection, settled_on=None, reference=""
+) -> CompensationCorrection:
+    """The correction's difference is paid out or claimed back (on a payout file)."""
+    _require(membership, Perm.APPROVE_COMPENSATION)
+    correction = CompensationCorrection.objects.select_for_update().get(pk=correction.pk)
+    if correction.settled_on is not None:
+        raise ValidationError(f"Rättelsen reglerades redan {correction.settled_on:%Y-%m-%d}.")
+    correction.settled_on = settled_on or timezone.localdate()
+    correction.settled_by = actor if getattr(actor, "pk", None) else None
+    correction.settlement_reference = reference
+    correction.save(update_fields=["settled_on", "settled_by", "settlement_reference"])
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=correction.compensation,
+        reason="rättelse reglerad",
+        detail={"correction": correction.pk, "amount_sek": correction.amount_sek},
+    )
+    return correction
 
 
 # --- Placements (praktik, arbetsträning) ------------------------------------------------------

@@ -38,6 +38,12 @@ urlpatterns = [
     path("ersattningar/", views.compensation_list, name="compensations"),
     path("ersattningar/<int:pk>/", views.compensation_detail, name="compensation_detail"),
     path("ersattningar/<int:pk>/beslut/", views.compensation_decide, name="compensation_decide"),
+    path("ersattningar/<int:pk>/rattelse/", views.compensation_correct, name="correct"),
+    path(
+        "ersattningar/<int:pk>/rattelse/<int:correction_pk>/reglerad/",
+        views.correction_settle,
+        name="correction_settle",
+    ),
     path("ersattningar/utbetalningar.<str:fmt>", views.payout_report, name="payout_report"),
     path("platser/", views.placement_list, name="placements"),
     path("platser/<int:pk>/", views.placement_detail, name="placement_detail"),

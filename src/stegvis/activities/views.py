@@ -13,6 +13,7 @@ from stegvis.activities.models import (
     ActivityCost,
     ActivityEnrolment,
     Compensation,
+    CompensationCorrection,
     Session,
     WorkflowStep,
 )
@@ -468,6 +469,7 @@ def attendance_sheet(request, session_pk: int):
             messages.success(request, "Närvaron är sparad.")
             return redirect("activities:attendance_sheet", request.federation.slug, session.pk)
     rows = selectors.attendance_sheet(membership=membership, session=session)
+    frozen = services.frozen_compensation(session)
     return render(
         request,
         "activities/attendance_sheet.html",
@@ -475,7 +477,10 @@ def attendance_sheet(request, session_pk: int):
             "session": session,
             "activity": session.activity,
             "rows": rows,
-            "can_record": not session.cancelled and session.date <= timezone.localdate(),
+            "frozen": services.frozen_message(frozen, session.date) if frozen else "",
+            "can_record": not session.cancelled
+            and session.date <= timezone.localdate()
+            and frozen is None,
             "present_count": sum(1 for r in rows if r.present),
         },
     )
@@ -545,6 +550,7 @@ def compensation_list(request):
             "form": form,
             "compensations": compensations,
             "total": sum(c.amount_sek for c in compensations),
+            "amounts": _amounts(compensations),
             "awaiting": list(selectors.activities_awaiting_compensation()[:20])
             if membership.has_perm(Perm.MANAGE_ACTIVITIES)
             else [],
@@ -554,6 +560,25 @@ def compensation_list(request):
             "manage": membership.has_perm(Perm.MANAGE_ACTIVITIES),
         },
     )
+
+
+def _amounts(compensations) -> dict[str, int]:
+    """Paid, corrected and pending money over the listed compensations."""
+    totals = {"approved": 0, "corrected": 0, "total": 0, "paid": 0, "pending": 0}
+    for compensation in compensations:
+        if not compensation.is_frozen:
+            continue
+        for key, value in services.compensation_paid_amounts(compensation).items():
+            totals[key] += value
+    return totals
+
+
+def _correction_form(compensation, data=None):
+    sessions = Session.objects.filter(
+        activity_id=compensation.activity_id, cancelled=False, date__lte=compensation.period_end
+    ).order_by("date")
+    places = ActivityEnrolment.objects.filter(activity_id=compensation.activity_id).order_by("pk")
+    return forms.CorrectionForm(data, sessions=sessions, places=places.values_list("pk", flat=True))
 
 
 @federation_view(Perm.MANAGE_ACTIVITIES)
@@ -577,6 +602,10 @@ def compensation_compute(request, pk: int):
 
 @federation_view()
 def compensation_detail(request, pk: int):
+    return _compensation_page(request, pk)
+
+
+def _compensation_page(request, pk: int, correction_form=None):
     membership = request.membership
     _require_compensation_access(membership)
     compensation = get_object_or_404(
@@ -584,6 +613,9 @@ def compensation_detail(request, pk: int):
         pk=pk,
     )
     basis = compensation.basis
+    corrections = list(compensation.corrections.select_related("session", "created_by"))
+    for correction in corrections:
+        correction.settle_form = forms.PaidForm(auto_id=f"id_k{correction.pk}_%s")
     return render(
         request,
         "activities/compensation_detail.html",
@@ -597,8 +629,68 @@ def compensation_detail(request, pk: int):
             "paid_form": forms.PaidForm(),
             "approve": membership.has_perm(Perm.APPROVE_COMPENSATION),
             "manage": membership.has_perm(Perm.MANAGE_ACTIVITIES),
+            "corrections": corrections,
+            "amounts": services.compensation_paid_amounts(compensation),
+            "correction_form": correction_form or _correction_form(compensation),
         },
     )
+
+
+@federation_view(Perm.APPROVE_COMPENSATION)
+@require_POST
+def compensation_correct(request, pk: int):
+    """Correct frozen attendance behind an approved or paid compensation."""
+    compensation = get_object_or_404(Compensation.objects.select_related("activity"), pk=pk)
+    form = _correction_form(compensation, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = services.compensation_correct(
+                actor=request.user,
+                membership=request.membership,
+                compensation=compensation,
+                session=get_object_or_404(Session, pk=data["session"]),
+                place=get_object_or_404(ActivityEnrolment, pk=data["place"]),
+                present=data["present"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Rättelsen är sparad: {correction.entry.lower()} {correction.amount_sek:+d} kr "
+                "på nästa utbetalningsunderlag."
+                if correction.amount_sek
+                else "Rättelsen är sparad. Den ändrar inte beloppet.",
+            )
+            return redirect(
+                "activities:compensation_detail", request.federation.slug, compensation.pk
+            )
+    return _compensation_page(request, pk, correction_form=form)
+
+
+@federation_view(Perm.APPROVE_COMPENSATION)
+@require_POST
+def correction_settle(request, pk: int, correction_pk: int):
+    correction = get_object_or_404(CompensationCorrection, compensation_id=pk, pk=correction_pk)
+    form = forms.PaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange datum för regleringen.")
+    else:
+        try:
+            services.correction_settle(
+                actor=request.user,
+                membership=request.membership,
+                correction=correction,
+                settled_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Rättelsen är markerad som reglerad.")
+    return redirect("activities:compensation_detail", request.federation.slug, pk)
 
 
 @federation_view(Perm.APPROVE_COMPENSATION)
@@ -645,7 +737,13 @@ def payout_report(request, fmt: str):
         selectors.compensations_list(membership=membership, filters=filters)
     )
     report = payout.build_report(
-        compensations, start=filters.start, end=filters.end, federation_name=request.federation.name
+        compensations,
+        start=filters.start,
+        end=filters.end,
+        federation_name=request.federation.name,
+        corrections=payout.report_corrections(
+            association_id=filters.association_id, start=filters.start, end=filters.end
+        ),
     )
     audit.log(
         actor=request.user,
