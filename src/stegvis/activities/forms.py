@@ -6,9 +6,11 @@ from django.utils import timezone
 from stegvis.activities.models import (
     Activity,
     ActivityCost,
+    ActivityKind,
     Category,
     Compensation,
     GenderRestriction,
+    Mentor,
     Placement,
 )
 from stegvis.core.models import Association, Authority, Hub, Membership, WorkingGroup
@@ -25,6 +27,9 @@ def split_list(text: str) -> list[str]:
 
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label="Sök", required=False)
+    kind = forms.ChoiceField(
+        label="Slag", required=False, choices=[("", "Alla"), *ActivityKind.choices]
+    )
     association = forms.ModelChoiceField(
         label="Förening", queryset=None, required=False, empty_label="Alla"
     )
@@ -45,7 +50,30 @@ class ActivityFilterForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    association = forms.ModelChoiceField(label="Förening", queryset=None)
+    kind = forms.ChoiceField(
+        label="Slag",
+        choices=ActivityKind.choices,
+        initial=ActivityKind.NAD,
+        required=False,  # an NAD activity unless chosen
+        help_text="Reglerna och ersättningen följer slaget; bara NAD-aktiviteter ersätts.",
+    )
+    association = forms.ModelChoiceField(
+        label="Förening",
+        queryset=None,
+        required=False,
+        empty_label="–",
+        help_text="För NAD-aktiviteter (och ev. värd för studiebesök).",
+    )
+    mentor = forms.ModelChoiceField(
+        label="Mentor", queryset=None, required=False, empty_label="–", help_text="För mentorskap."
+    )
+    placement = forms.ModelChoiceField(
+        label="Plats hos arbetsgivare",
+        queryset=None,
+        required=False,
+        empty_label="–",
+        help_text="För arbetsplatsförlagd praktik.",
+    )
     title = forms.CharField(label="Rubrik", max_length=160)
     category = forms.ChoiceField(label="Kategori", choices=Category.choices)
     description = forms.CharField(
@@ -91,6 +119,8 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = Association.objects.filter(active=True)
+        self.fields["mentor"].queryset = Mentor.objects.filter(active=True)
+        self.fields["placement"].queryset = Placement.objects.filter(active=True)
         self.fields["leaders"].queryset = Membership.objects.filter(
             role=Role.ASSOCIATION_LEADER, is_active=True
         ).select_related("user", "association")
@@ -113,7 +143,10 @@ class ActivityForm(forms.Form):
     @classmethod
     def initial_for(cls, activity: Activity) -> dict:
         return {
+            "kind": activity.kind,
             "association": activity.association_id,
+            "mentor": activity.mentor_id,
+            "placement": activity.placement_id,
             "title": activity.title,
             "category": activity.category,
             "description": activity.description,

@@ -20,6 +20,58 @@ class Category(models.TextChoices):
     OTHER = "other", "Annat"
 
 
+class ActivityKind(models.TextChoices):
+    """What kind of activity it is; the rules, approval and compensation follow the kind."""
+
+    NAD = "nad", "NAD-aktivitet"
+    GROUP = "group", "Egen gruppaktivitet"
+    STUDY_VISIT = "study_visit", "Studiebesök"
+    MENTORSHIP = "mentorship", "Mentorskap"
+    PLACEMENT = "placement", "Arbetsplatsförlagd praktik"
+
+
+# Only NAD activities are compensated (to their association).
+COMPENSATED_KINDS = frozenset({ActivityKind.NAD})
+# Kinds run by an association; the others are run by the federation itself, a mentor or an
+# employer.
+ASSOCIATION_KINDS = frozenset({ActivityKind.NAD})
+
+
+class Mentor(TenantModel):
+    """A volunteer or municipal mentor (or guide) who meets one participant at a time."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER = "volunteer", "Volontär"
+        MUNICIPAL = "municipal", "Kommunal"
+
+    name = models.CharField("namn", max_length=120)
+    kind = models.CharField("slag", max_length=10, choices=Kind.choices)
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    email = models.EmailField("e-post", blank=True)
+    municipality = models.CharField("kommun", max_length=80, blank=True)
+    hub = models.ForeignKey(
+        "core.Hub", verbose_name="knutpunkt", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    languages = models.JSONField("språk", default=list, blank=True)
+    interests = models.JSONField(
+        "intressen", default=list, blank=True, help_text="Kategorier, som för aktiviteter."
+    )
+    # Weekdays the mentor can meet: 0 = måndag … 6 = söndag.
+    availability = models.JSONField("kan träffas", default=list, blank=True)
+    max_mentees = models.PositiveSmallIntegerField("deltagare samtidigt", default=1)
+    active = models.BooleanField("aktiv", default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "mentor"
+        verbose_name_plural = "mentorer"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["federation", "active"], name="mentor_fed_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()} mentor)"
+
+
 class GenderRestriction(models.TextChoices):
     NONE = "", "Alla"
     WOMEN = "kvinna", "Endast kvinnor"
@@ -34,9 +86,30 @@ class Activity(TenantModel):
         APPROVED = "approved", "Godkänd"
         CANCELLED = "cancelled", "Inställd"
 
+    kind = models.CharField(
+        "slag", max_length=12, choices=ActivityKind.choices, default=ActivityKind.NAD
+    )
     association = models.ForeignKey(
         "core.Association",
         verbose_name="förening",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    mentor = models.ForeignKey(
+        Mentor,
+        verbose_name="mentor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mentorships",
+    )
+    placement = models.ForeignKey(
+        "activities.Placement",
+        verbose_name="arbetsplats",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
     )
@@ -118,10 +191,30 @@ class Activity(TenantModel):
             models.Index(fields=["federation", "association"], name="activity_fed_assoc"),
             models.Index(fields=["federation", "status"], name="activity_fed_status"),
             models.Index(fields=["federation", "hub"], name="activity_fed_hub"),
+            models.Index(fields=["federation", "kind"], name="activity_fed_kind"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_nad(self) -> bool:
+        return self.kind == ActivityKind.NAD
+
+    @property
+    def is_compensated(self) -> bool:
+        return self.kind in COMPENSATED_KINDS
+
+    @property
+    def organiser(self) -> str:
+        """Who runs it: the association, the mentor, the employer, or the federation itself."""
+        if self.association_id:
+            return self.association.name
+        if self.mentor_id:
+            return str(self.mentor)
+        if self.placement_id:
+            return self.placement.employer
+        return "Förbundet (egen regi)"
 
     @property
     def is_approved(self) -> bool:

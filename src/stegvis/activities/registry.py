@@ -14,7 +14,7 @@ def _iso(value):
 
 def _activities_section(participant):
     places = ActivityEnrolment.objects.filter(enrolment__participant=participant).select_related(
-        "activity__association"
+        "activity__association", "activity__mentor", "activity__placement"
     )
     items = []
     for place in places:
@@ -22,7 +22,8 @@ def _activities_section(participant):
         items.append(
             {
                 "aktivitet": place.activity.title,
-                "förening": place.activity.association.name,
+                "slag": place.activity.get_kind_display(),
+                "förening": place.activity.organiser,
                 "från": _iso(place.start_date),
                 "till": _iso(place.end_date),
                 "närvarande_gånger": attended.filter(present=True).count(),

@@ -19,12 +19,15 @@ from django.utils import timezone
 
 from stegvis.activities import rules
 from stegvis.activities.models import (
+    ASSOCIATION_KINDS,
     Activity,
     ActivityCost,
     ActivityEnrolment,
+    ActivityKind,
     Attendance,
     Compensation,
     CompensationCorrection,
+    Mentor,
     Placement,
     PlacementBooking,
     Session,
@@ -64,6 +67,9 @@ class ActivityDetails:
     gender_restriction: str = ""
     working_group_id: int | None = None
     intervention_id: int | None = None
+    kind: str = ActivityKind.NAD  # set when the activity is created, not changed later
+    mentor_id: int | None = None
+    placement_id: int | None = None
 
 
 _DETAIL_FIELDS = (
@@ -82,6 +88,8 @@ _DETAIL_FIELDS = (
     "gender_restriction",
     "working_group_id",
     "intervention_id",
+    "mentor_id",
+    "placement_id",
 )
 
 
@@ -94,8 +102,31 @@ def activity_details_validate(details: ActivityDetails) -> None:
         errors["capacity"] = "Aktiviteten behöver minst en plats."
     if details.leader_count is None or details.leader_count < 0:
         errors["leader_count"] = "Antalet ledare kan inte vara negativt."
+    if details.kind not in ActivityKind.values:
+        errors["kind"] = "Okänt slag av aktivitet."
+    if details.kind == ActivityKind.MENTORSHIP:
+        if not details.mentor_id:
+            errors["mentor"] = "Ett mentorskap behöver en mentor."
+        if details.capacity != 1:
+            errors["capacity"] = "Ett mentorskap har en deltagare: ange 1 plats."
+    if details.kind == ActivityKind.PLACEMENT and not details.placement_id:
+        errors["placement"] = "Välj platsen hos arbetsgivaren."
     if errors:
         raise ValidationError(errors)
+
+
+def _association_validate(kind: str, association) -> None:
+    if kind in ASSOCIATION_KINDS and association is None:
+        raise ValidationError(
+            {"association": "En NAD-aktivitet drivs av en förening; välj föreningen."}
+        )
+    if kind == ActivityKind.GROUP and association is not None:
+        raise ValidationError(
+            {
+                "association": "En egen gruppaktivitet leds av förbundets personal och hör inte "
+                "till någon förening."
+            }
+        )
 
 
 @transaction.atomic
@@ -103,40 +134,57 @@ def activity_create(
     *,
     actor,
     membership: Membership | None,
-    association: Association,
+    association: Association | None,
     details: ActivityDetails,
     leaders: list[Membership] | tuple = (),
 ) -> Activity:
-    """Plan a new activity with an association; its five NAD steps are created with it."""
+    """Plan a new activity of its kind: an NAD activity with an association (its five NAD steps
+    are created with it), or an own group activity, study visit, mentorship or placement."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
     activity_details_validate(details)
+    _association_validate(details.kind, association)
+    mentor = Mentor.objects.get(pk=details.mentor_id) if details.mentor_id else None
+    placement = Placement.objects.get(pk=details.placement_id) if details.placement_id else None
+    host = association or mentor or placement
     activity = Activity(
+        kind=details.kind,
         association=association,
-        hub=association.hub,
-        municipality=details.municipality or association.municipality,
+        hub=host.hub if host else None,
+        municipality=details.municipality or (host.municipality if host else ""),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     for name in _DETAIL_FIELDS:
-        if name == "municipality":
+        if name in ("municipality", "kind"):
             continue
         value = getattr(details, name)
         setattr(activity, name, list(value or []) if name == "languages" else value)
     activity.save()
     if leaders:
         _set_leaders(activity, leaders)
-    WorkflowStep.objects.bulk_create(
-        [
-            WorkflowStep(federation=activity.federation, activity=activity, step=step)
-            for step in WorkflowStep.Step.values
-        ]
+    if activity.is_nad:
+        WorkflowStep.objects.bulk_create(
+            [
+                WorkflowStep(federation=activity.federation, activity=activity, step=step)
+                for step in WorkflowStep.Step.values
+            ]
+        )
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=activity,
+        detail={"kind": activity.kind, "association": association.pk if association else None},
     )
-    audit.log(actor=actor, action=A.CREATE, obj=activity, detail={"association": association.pk})
     return activity
 
 
 def _set_leaders(activity: Activity, leaders) -> None:
     for leader in leaders:
-        if leader.role != Role.ASSOCIATION_LEADER or leader.association_id != (
+        if activity.association_id is None:
+            if not leader.has_perm(Perm.RECORD_ATTENDANCE):
+                raise ValidationError(
+                    {"leaders": f"{leader.user.display_name()} kan inte registrera närvaro."}
+                )
+        elif leader.role != Role.ASSOCIATION_LEADER or leader.association_id != (
             activity.association_id
         ):
             raise ValidationError(
@@ -159,6 +207,7 @@ def activity_update(
 ) -> Activity:
     """Change the plan. An approved activity goes back to draft if a rule no longer holds."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
+    details.kind = activity.kind  # the kind is chosen once, when the activity is created
     activity_details_validate(details)
     taken = _active_places(activity).count()
     if details.capacity < taken:
@@ -284,7 +333,12 @@ def activity_approve(*, actor, membership, activity: Activity, on: date | None =
     activity.approved_by = actor if getattr(actor, "pk", None) else None
     activity.approval_checks = [list(r.as_tuple()) for r in results]
     activity.save(update_fields=["status", "approved_on", "approved_by", "approval_checks"])
-    audit.log(actor=actor, action=A.UPDATE, obj=activity, reason="godkänd för NAD")
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=activity,
+        reason="godkänd för NAD" if activity.is_nad else f"godkänd ({activity.get_kind_display()})",
+    )
     return activity
 
 
@@ -629,6 +683,11 @@ def compensation_compute(
     _require(membership, Perm.MANAGE_ACTIVITIES)
     from stegvis.activities.selectors import activity_checks
 
+    if not activity.is_compensated:
+        raise ValidationError(
+            f"{activity.get_kind_display()} ersätts inte; bara NAD-aktiviteter ger ersättning "
+            "till föreningen."
+        )
     if activity.status != Activity.Status.APPROVED:
         raise ValidationError("Aktiviteten måste vara godkänd innan ersättningen beräknas.")
     as_of = as_of or timezone.localdate()
@@ -963,3 +1022,129 @@ def booking_cancel(*, actor, membership, booking: PlacementBooking, on=None):
         detail={"placement": booking.placement_id, "booking": booking.pk},
     )
     return booking
+
+
+# --- Mentors and mentorships ------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_create(
+    *,
+    actor,
+    membership,
+    name: str,
+    kind: str,
+    languages=(),
+    interests=(),
+    availability=(),
+    max_mentees: int = 1,
+    **fields,
+) -> Mentor:
+    """A volunteer or municipal mentor who can be paired with participants."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = "Ange mentorns namn."
+    if kind not in Mentor.Kind.values:
+        errors["kind"] = "Välj volontär eller kommunal mentor."
+    if max_mentees is None or max_mentees < 1:
+        errors["max_mentees"] = "En mentor tar minst en deltagare."
+    days = sorted({int(d) for d in availability})
+    if any(d < 0 or d > 6 for d in days):
+        errors["availability"] = "Veckodagar anges 0 (måndag) till 6 (söndag)."
+    if errors:
+        raise ValidationError(errors)
+    mentor = Mentor.objects.create(
+        name=name.strip(),
+        kind=kind,
+        languages=[v.strip().lower() for v in languages if v.strip()],
+        interests=list(interests),
+        availability=days,
+        max_mentees=max_mentees,
+        **fields,
+    )
+    audit.log(actor=actor, action=A.CREATE, obj=mentor)
+    return mentor
+
+
+@transaction.atomic
+def mentorship_pair(
+    *,
+    actor,
+    membership,
+    mentor: Mentor,
+    enrolment: Enrolment,
+    start_date: date | None = None,
+) -> ActivityEnrolment:
+    """Pair a mentor with one participant: a mentorship (an approved activity of its own with
+    one place) where the meetings are logged as sessions. Refused with the mentorship rules'
+    reasons, e.g. when the mentor already meets as many participants as he or she can."""
+    if membership is not None:
+        from stegvis.participants.access import require_intervention_in_scope
+
+        require_intervention_in_scope(membership, enrolment.intervention)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    category = mentor.interests[0] if mentor.interests else "other"
+    activity = activity_create(
+        actor=actor,
+        membership=None,
+        association=None,
+        details=ActivityDetails(
+            title=f"Mentorskap med {mentor.name}",
+            category=category,
+            kind=ActivityKind.MENTORSHIP,
+            mentor_id=mentor.pk,
+            capacity=1,
+            leader_count=1,
+            languages=list(mentor.languages),
+            municipality=mentor.municipality,
+        ),
+    )
+    activity_approve(actor=actor, membership=None, activity=activity, on=start_date)
+    return place_create(
+        actor=actor,
+        membership=membership,
+        activity=activity,
+        enrolment=enrolment,
+        start_date=start_date,
+        reason="mentorskap",
+    )
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    actor,
+    membership,
+    activity: Activity,
+    on: date,
+    note: str = "",
+    attended: bool = True,
+) -> Session:
+    """Log a mentor's meeting with the participant (a session, with the participant's
+    presence). Logged by someone who may see the participant, or an administrator."""
+    if activity.kind != ActivityKind.MENTORSHIP:
+        raise ValidationError("Möten loggas bara för mentorskap.")
+    place = _active_places(activity).select_related("enrolment__intervention").first()
+    if place is None:
+        raise ValidationError("Mentorskapet har ingen deltagare.")
+    if membership is not None:
+        from stegvis.participants.access import require_intervention_in_scope
+
+        require_intervention_in_scope(membership, place.enrolment.intervention)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "Ett möte loggas när det har ägt rum."})
+    if on < place.start_date:
+        raise ValidationError(
+            {"on": f"Mentorskapet började {place.start_date:%Y-%m-%d}, efter mötet."}
+        )
+    session = Session.objects.create(activity=activity, date=on, note=(note or "")[:200])
+    attendance_record(actor=actor, membership=None, session=session, place=place, present=attended)
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=session,
+        reason="mentorsmöte",
+        detail={"activity": activity.pk, "attended": attended},
+    )
+    return session

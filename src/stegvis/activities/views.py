@@ -47,6 +47,9 @@ def _details(data) -> services.ActivityDetails:
         gender_restriction=data["gender_restriction"],
         working_group_id=data["working_group"].pk if data.get("working_group") else None,
         intervention_id=data["intervention"].pk if data.get("intervention") else None,
+        kind=data.get("kind") or "nad",
+        mentor_id=data["mentor"].pk if data.get("mentor") else None,
+        placement_id=data["placement"].pk if data.get("placement") else None,
     )
 
 
@@ -68,6 +71,7 @@ def activity_list(request):
         hub_id=data["hub"].pk if data.get("hub") else None,
         status=data.get("status", ""),
         category=data.get("category", ""),
+        kind=data.get("kind", ""),
     )
     page = Paginator(
         selectors.activities_list(membership=membership, filters=filters), 30
@@ -129,6 +133,7 @@ def activity_edit(request, pk: int):
         request.POST or None, initial=forms.ActivityForm.initial_for(activity)
     )
     form.fields["association"].disabled = True
+    form.fields["kind"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(
@@ -176,7 +181,7 @@ def activity_detail(request, pk: int):
             "activity": activity,
             "checks": checks,
             "all_passed": rules.all_passed(checks),
-            "rule_labels": rules.RULE_LABELS,
+            "rule_labels": rules.ALL_RULE_LABELS,
             "sessions": sessions,
             "today": timezone.localdate(),
             "costs": list(activity.costs.all()),
