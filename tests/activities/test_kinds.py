@@ -348,3 +348,50 @@ def test_migration_keeps_existing_activities_as_nad():
     ]
     assert add_kind.field.default == ActivityKind.NAD
     assert not add_kind.field.null
+
+
+@pytest.mark.django_db
+def test_mentor_pages_owner_colleague_outsider(
+    client, coordinator, case_worker, federation, people, outsider, make_member, other_intervention
+):
+    url = f"/f/{federation.slug}/mentorer/"
+    client.force_login(coordinator.user)
+    response = client.post(
+        url,
+        {
+            "name": "Sara Ek",
+            "kind": "municipal",
+            "languages": "svenska, dari",
+            "max_mentees": 2,
+            "availability": ["0", "2"],
+            "interests": ["nature"],
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Sara Ek" in page
+    assert "måndag, onsdag" in page
+    assert "Para ihop" not in page  # the coordinator sees no participants
+    (enrolment,) = people(1)
+    mentor_pk = Activity.mentor.field.related_model.objects.get(name="Sara Ek").pk
+    form = {"mentor": mentor_pk, "enrolment": enrolment.pk, "start_date": TODAY.isoformat()}
+    colleague = make_member(
+        federation, Role.CASE_WORKER, "dora", interventions=[other_intervention]
+    )
+    client.force_login(colleague.user)
+    client.post(f"{url}para/", form)
+    assert not Activity.objects.filter(kind="mentorship").exists()  # not in her scope
+    client.force_login(outsider.user)
+    assert client.get(url).status_code == 404
+    client.force_login(case_worker.user)
+    response = client.post(f"{url}para/", form)
+    assert response.status_code == 302
+    mentorship = Activity.objects.get(kind="mentorship")
+    detail = client.get(response["Location"]).content.decode()
+    assert "Logga mötet" in detail
+    logged = client.post(
+        f"/f/{federation.slug}/aktiviteter/{mentorship.pk}/moten/",
+        {"on": TODAY.isoformat(), "note": "Biblioteket", "attended": "on"},
+    )
+    assert logged.status_code == 302
+    assert mentorship.sessions.get().note == "Biblioteket"

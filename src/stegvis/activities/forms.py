@@ -319,3 +319,61 @@ class PlaceForm(forms.Form):
         self.fields["enrolment"].label_from_instance = lambda e: (
             f"{e.participant.display_name} – {e.intervention.code}"
         )
+
+
+WEEKDAYS = [
+    (0, "måndag"),
+    (1, "tisdag"),
+    (2, "onsdag"),
+    (3, "torsdag"),
+    (4, "fredag"),
+    (5, "lördag"),
+    (6, "söndag"),
+]
+
+
+class MentorForm(forms.Form):
+    name = forms.CharField(label="Namn", max_length=120)
+    kind = forms.ChoiceField(label="Slag", choices=Mentor.Kind.choices)
+    phone = forms.CharField(label="Telefon", max_length=40, required=False)
+    email = forms.EmailField(label="E-post", required=False)
+    municipality = forms.CharField(label="Kommun", max_length=80, required=False)
+    languages = forms.CharField(
+        label="Språk", required=False, help_text="Kommaseparerade, t.ex. svenska, dari"
+    )
+    interests = forms.MultipleChoiceField(
+        label="Intressen",
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.TypedMultipleChoiceField(
+        label="Kan träffas",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_mentees = forms.IntegerField(
+        label="Deltagare samtidigt", min_value=1, max_value=10, initial=1
+    )
+
+
+class PairForm(forms.Form):
+    mentor = forms.ModelChoiceField(label="Mentor", queryset=None)
+    enrolment = forms.ModelChoiceField(label="Deltagare", queryset=None)
+    start_date = forms.DateField(label="Från", widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, enrolments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = Mentor.objects.filter(active=True)
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: (
+            f"{e.participant.display_name} – {e.intervention.code}"
+        )
+
+
+class MeetingForm(forms.Form):
+    on = forms.DateField(label="Datum", widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label="Anteckning", max_length=200, required=False)
+    attended = forms.BooleanField(label="Deltagaren kom", required=False, initial=True)

@@ -46,5 +46,8 @@ urlpatterns = [
     ),
     path("ersattningar/utbetalningar.<str:fmt>", views.payout_report, name="payout_report"),
     path("platser/", views.placement_list, name="placements"),
+    path("mentorer/", views.mentor_list, name="mentors"),
+    path("mentorer/para/", views.mentor_pair, name="mentor_pair"),
+    path("aktiviteter/<int:pk>/moten/", views.meeting_log, name="meeting_log"),
     path("platser/<int:pk>/", views.placement_detail, name="placement_detail"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,10 +11,13 @@ from django.views.decorators.http import require_POST
 
 from stegvis.activities import forms, payout, rules, selectors, services
 from stegvis.activities.models import (
+    Activity,
     ActivityCost,
     ActivityEnrolment,
+    Category,
     Compensation,
     CompensationCorrection,
+    Mentor,
     Session,
     WorkflowStep,
 )
@@ -213,6 +217,9 @@ def activity_detail(request, pk: int):
             "place_form": place_form,
             "compensation": activity.compensations.first(),
             "min_share": selectors.rule_settings().min_attendance_share,
+            "meeting_form": forms.MeetingForm()
+            if activity.kind == "mentorship" and any(p.visible for p in places)
+            else None,
         },
     )
 
@@ -241,7 +248,12 @@ def activity_approve(request, pk: int):
         messages.error(request, "Aktiviteten kan inte godkännas ännu:")
         _flash(request, exc)
     else:
-        messages.success(request, "Aktiviteten är godkänd som NAD-aktivitet.")
+        messages.success(
+            request,
+            "Aktiviteten är godkänd som NAD-aktivitet."
+            if activity.is_nad
+            else f"Aktiviteten är godkänd ({activity.get_kind_display().lower()}).",
+        )
     return redirect("activities:detail", request.federation.slug, activity.pk)
 
 
@@ -857,3 +869,126 @@ def placement_detail(request, pk: int):
             "form": form,
         },
     )
+
+
+# --- Mentors ----------------------------------------------------------------------------------
+
+
+def _pairable(membership):
+    return (
+        Enrolment.objects.filter(
+            intervention_id__in=intervention_ids_in_scope(membership), end_date__isnull=True
+        )
+        .select_related("participant", "intervention")
+        .order_by("participant__first_name", "participant__last_name")
+    )
+
+
+@federation_view(Perm.VIEW_ACTIVITIES)
+def mentor_list(request):
+    """Mentors and guides with their ongoing mentorships (counts only)."""
+    membership = request.membership
+    manage = membership.has_perm(Perm.MANAGE_ACTIVITIES)
+    form = forms.MentorForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied("Din roll har inte behörighet att lägga upp mentorer.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                mentor = services.mentor_create(
+                    actor=request.user,
+                    membership=membership,
+                    name=data["name"],
+                    kind=data["kind"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    municipality=data["municipality"],
+                    languages=forms.split_list(data["languages"]),
+                    interests=data["interests"],
+                    availability=data["availability"],
+                    max_mentees=data["max_mentees"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{mentor.name} är upplagd som mentor.")
+                return redirect("activities:mentors", request.federation.slug)
+    mentors = list(
+        Mentor.objects.annotate(
+            ongoing=Count(
+                "mentorships__places",
+                filter=Q(
+                    mentorships__status=Activity.Status.APPROVED,
+                    mentorships__places__status=ActivityEnrolment.Status.ACTIVE,
+                ),
+            )
+        ).order_by("-active", "name")
+    )
+    day_names = dict(forms.WEEKDAYS)
+    categories = dict(Category.choices)
+    for mentor in mentors:
+        mentor.days = ", ".join(day_names[d] for d in mentor.availability if d in day_names)
+        mentor.interest_labels = ", ".join(categories.get(i, i) for i in mentor.interests)
+    pair_form = None
+    if can_see_personal_data(membership):
+        pair_form = forms.PairForm(enrolments=_pairable(membership))
+    return render(
+        request,
+        "activities/mentors.html",
+        {"mentors": mentors, "form": form, "manage": manage, "pair_form": pair_form},
+    )
+
+
+@federation_view()
+@require_POST
+def mentor_pair(request):
+    membership = request.membership
+    if not can_see_personal_data(membership):
+        raise PermissionDenied("Din roll har inte behörighet till deltagare.")
+    form = forms.PairForm(request.POST, enrolments=_pairable(membership))
+    if not form.is_valid():
+        messages.error(request, "Välj mentor, deltagare och startdatum.")
+        return redirect("activities:mentors", request.federation.slug)
+    data = form.cleaned_data
+    try:
+        place = services.mentorship_pair(
+            actor=request.user,
+            membership=membership,
+            mentor=data["mentor"],
+            enrolment=data["enrolment"],
+            start_date=data["start_date"],
+        )
+    except ValidationError as exc:
+        messages.error(request, "Mentorn kunde inte paras ihop med deltagaren:")
+        _flash(request, exc)
+        return redirect("activities:mentors", request.federation.slug)
+    messages.success(request, f"{data['mentor'].name} är mentor för deltagaren.")
+    return redirect("activities:detail", request.federation.slug, place.activity_id)
+
+
+@federation_view()
+@require_POST
+def meeting_log(request, pk: int):
+    membership = request.membership
+    activity = selectors.activity_get(membership=membership, pk=pk)
+    if not can_see_personal_data(membership):
+        raise Http404("Sidan finns inte.")
+    form = forms.MeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange mötets datum.")
+    else:
+        try:
+            services.meeting_log(
+                actor=request.user,
+                membership=membership,
+                activity=activity,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                attended=form.cleaned_data["attended"],
+            )
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Mötet är loggat.")
+    return redirect(f"{_detail_url(request, activity)}#moten")
