@@ -403,6 +403,9 @@ class Attendance(TenantModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the mark was made on the device (a phone may send it later, after being offline);
+    # of two marks for the same person and session, the later one by this time wins.
+    marked_at = models.DateTimeField("markerad", null=True, blank=True)
 
     class Meta:
         verbose_name = "närvaro"
@@ -416,6 +419,37 @@ class Attendance(TenantModel):
 
     def __str__(self) -> str:
         return f"{'Närvarande' if self.present else 'Frånvarande'} {self.session_id}"
+
+
+class AttendanceMark(TenantModel):
+    """Every mark sent from a leader's phone, applied or not: two devices marking the same
+    person leave both marks here, and the later one (by the device's clock) is the attendance."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Sparad"
+        OLDER = "older", "Äldre än en annan markering"
+        REFUSED = "refused", "Avvisad"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(ActivityEnrolment, on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField("närvarande")
+    marked_at = models.DateTimeField("markerad på enheten")
+    device = models.CharField("enhet", max_length=40, blank=True)
+    received_at = models.DateTimeField("mottagen", default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField("utfall", max_length=8, choices=Outcome.choices)
+    message = models.CharField("meddelande", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "närvaromarkering"
+        verbose_name_plural = "närvaromarkeringar"
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["federation", "session"], name="attmark_fed_session")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.marked_at:%Y-%m-%d %H:%M}"
 
 
 class Compensation(TenantModel):

@@ -8,7 +8,7 @@ them row by row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -25,6 +25,7 @@ from stegvis.activities.models import (
     ActivityEnrolment,
     ActivityKind,
     Attendance,
+    AttendanceMark,
     Compensation,
     CompensationCorrection,
     Mentor,
@@ -589,8 +590,10 @@ def attendance_record(
     session: Session,
     place: ActivityEnrolment,
     present: bool,
+    marked_at=None,
 ) -> Attendance:
-    """Set one participant's presence at one session (idempotent)."""
+    """Set one participant's presence at one session (idempotent). ``marked_at`` is when the
+    mark was made on the device, when it comes later from a phone that was offline."""
     if place.activity_id != session.activity_id:
         raise ValidationError("Deltagaren har ingen plats i den här aktiviteten.")
     if membership is not None and not can_record_attendance(membership, session.activity):
@@ -607,6 +610,7 @@ def attendance_record(
             "present": present,
             "recorded_at": timezone.now(),
             "recorded_by": actor if getattr(actor, "pk", None) else None,
+            "marked_at": marked_at or timezone.now(),
         },
     )
     audit.log(
@@ -637,6 +641,101 @@ def attendance_record_session(
             present=place.pk in present_place_ids,
         )
     return len(places)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One mark from a leader's phone: a place, present or not, and when it was made there."""
+
+    place_id: int
+    present: bool
+    marked_at: datetime
+    device: str = ""
+
+
+def _mark_time(mark: Attendance) -> datetime:
+    return mark.marked_at or mark.recorded_at
+
+
+@transaction.atomic
+def attendance_sync(*, actor, membership, session: Session, marks: list[Mark]) -> list[dict]:
+    """Apply marks sent from a phone, perhaps long after they were made offline.
+
+    Every mark is logged (``AttendanceMark``). A mark is applied unless the attendance already
+    holds a later mark (by the time on the device; a time ahead of the server's clock counts as
+    now): so when two devices mark the same person, the later mark wins and both are logged.
+    Marks for a session that is frozen by an approved compensation, cancelled or still to come
+    are refused with the reason, and nothing changes. Answers one result per mark:
+    ``{"place", "outcome", "present", "message"}`` with the attendance now on the server."""
+    if membership is not None and not can_record_attendance(membership, session.activity):
+        raise PermissionDenied("Du leder inte den här aktiviteten.")
+    now = timezone.now()
+    by = actor if getattr(actor, "pk", None) else None
+    places = {p.pk: p for p in ActivityEnrolment.objects.filter(activity_id=session.activity_id)}
+    refusal = ""
+    frozen = frozen_compensation(session)
+    if frozen is not None:
+        refusal = frozen_message(frozen, session.date)
+    elif session.cancelled:
+        refusal = "Tillfället är inställt."
+    elif session.date > timezone.localdate():
+        refusal = "Närvaro kan inte registreras för ett kommande tillfälle."
+    results = []
+    for mark in sorted(marks, key=lambda m: m.marked_at):
+        at = min(mark.marked_at, now)
+        place = places.get(mark.place_id)
+        current = Attendance.objects.filter(session=session, place=place).first() if place else None
+        if place is None:
+            outcome, message = AttendanceMark.Outcome.REFUSED, "Personen har ingen plats här."
+        elif refusal:
+            outcome, message = AttendanceMark.Outcome.REFUSED, refusal
+        elif current is not None and _mark_time(current) > at:
+            outcome = AttendanceMark.Outcome.OLDER
+            message = (
+                f"En senare markering ({timezone.localtime(_mark_time(current)):%H:%M}) gäller."
+            )
+        else:
+            current = attendance_record(
+                actor=actor,
+                membership=None,
+                session=session,
+                place=place,
+                present=mark.present,
+                marked_at=at,
+            )
+            outcome, message = AttendanceMark.Outcome.APPLIED, ""
+        if place is not None:
+            AttendanceMark.objects.create(
+                session=session,
+                place=place,
+                present=mark.present,
+                marked_at=at,
+                device=mark.device[:40],
+                received_at=now,
+                received_by=by,
+                outcome=outcome,
+                message=message[:300],
+            )
+        results.append(
+            {
+                "place": mark.place_id,
+                "outcome": str(outcome),
+                "present": current.present if current is not None else None,
+                "message": message,
+            }
+        )
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=session,
+        reason="närvaro från telefon",
+        detail={
+            "marks": len(marks),
+            "applied": sum(1 for r in results if r["outcome"] == "applied"),
+            "refused": sum(1 for r in results if r["outcome"] == "refused"),
+        },
+    )
+    return results
 
 
 # --- Compensation -----------------------------------------------------------------------------

@@ -30,6 +30,9 @@ urlpatterns = [
     path("aktiviteter/<int:pk>/ersattning/", views.compensation_compute, name="compute"),
     path("narvaro/", views.attendance_home, name="attendance_home"),
     path("narvaro/<int:session_pk>/", views.attendance_sheet, name="attendance_sheet"),
+    path("narvaro/<int:session_pk>/synk/", views.attendance_sync, name="attendance_sync"),
+    path("narvaro/sw.js", views.attendance_sw, name="attendance_sw"),
+    path("narvaro/manifest.webmanifest", views.attendance_manifest, name="attendance_manifest"),
     path(
         "narvaro/<int:session_pk>/<int:place_pk>/",
         views.attendance_toggle,

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from stegvis.activities import forms, payout, rules, selectors, services
@@ -529,6 +535,85 @@ def attendance_toggle(request, session_pk: int, place_pk: int):
         request,
         "activities/_attendance_row.html",
         {"row": row, "session": session, "can_record": True},
+    )
+
+
+def _parse_marks(body: bytes) -> list[services.Mark]:
+    """The phone's marks: {"marks": [{"place": id, "present": bool, "at": ISO time, "device"}]}."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError as exc:
+        raise ValidationError("Markeringarna är inte giltig JSON.") from exc
+    marks = data.get("marks") if isinstance(data, dict) else None
+    if not isinstance(marks, list) or not marks or len(marks) > 500:
+        raise ValidationError("Skicka 1–500 markeringar i fältet marks.")
+    parsed = []
+    for number, item in enumerate(marks, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError(f"Markering {number} är inte ett objekt.")
+        place, present, at = item.get("place"), item.get("present"), item.get("at")
+        if not isinstance(place, int) or isinstance(place, bool):
+            raise ValidationError(f"Markering {number}: place ska vara ett heltal.")
+        if not isinstance(present, bool):
+            raise ValidationError(f"Markering {number}: present ska vara true eller false.")
+        when = parse_datetime(at) if isinstance(at, str) else None
+        if when is None or timezone.is_naive(when):
+            raise ValidationError(f"Markering {number}: at ska vara en tid med tidszon (ISO 8601).")
+        device = item.get("device") or ""
+        parsed.append(services.Mark(place, present, when, str(device)[:40]))
+    return parsed
+
+
+@federation_view()
+@require_POST
+def attendance_sync(request, session_pk: int):
+    """The phone sends its queued marks; one result per mark (see services.attendance_sync)."""
+    session = _session_for_attendance(request, session_pk)
+    try:
+        marks = _parse_marks(request.body)
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.messages}, status=400)
+    results = services.attendance_sync(
+        actor=request.user, membership=request.membership, session=session, marks=marks
+    )
+    return JsonResponse({"session": session.pk, "results": results})
+
+
+@federation_view(Perm.RECORD_ATTENDANCE)
+def attendance_sw(request):
+    """The service worker, from its static file, served under the attendance pages so that it
+    may control them (a worker controls only pages below its own address)."""
+    path = finders.find("stegvis/js/attendance-sw.js")
+    with open(path, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@federation_view(Perm.RECORD_ATTENDANCE)
+def attendance_manifest(request):
+    home = reverse("activities:attendance_home", args=[request.federation.slug])
+    manifest = {
+        "name": f"Närvaro – {request.federation.name}",
+        "short_name": "Närvaro",
+        "lang": "sv",
+        "start_url": home,
+        "scope": home,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f6f5c",
+        "icons": [
+            {
+                "src": static("stegvis/img/narvaro.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+            }
+        ],
+    }
+    return JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
