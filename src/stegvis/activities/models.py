@@ -569,6 +569,22 @@ class CompensationCorrection(TenantModel):
         return "Ingen skillnad"
 
 
+class Sector(models.TextChoices):
+    """The employer's line of business, matched against the participant's interests."""
+
+    RETAIL = "retail", "Handel"
+    CARE = "care", "Vård och omsorg"
+    RESTAURANT = "restaurant", "Hotell och restaurang"
+    CONSTRUCTION = "construction", "Bygg"
+    INDUSTRY = "industry", "Industri"
+    TRANSPORT = "transport", "Transport och lager"
+    GREEN = "green", "Park, skog och jordbruk"
+    CLEANING = "cleaning", "Lokalvård och fastighet"
+    EDUCATION = "education", "Skola och barnomsorg"
+    OFFICE = "office", "Kontor och service"
+    OTHER = "other", "Annat"
+
+
 class Placement(TenantModel):
     """An internship (praktik) or work-training place (arbetsträning) at an employer, on the
     federation's one shared list so places are not booked twice by different authorities."""
@@ -581,6 +597,10 @@ class Placement(TenantModel):
     employer = models.CharField("arbetsgivare", max_length=200)
     employer_orgnr = models.CharField("organisationsnummer", max_length=11, blank=True)
     title = models.CharField("uppgifter/yrke", max_length=160)
+    sector = models.CharField("bransch", max_length=16, choices=Sector.choices, blank=True)
+    requirements = models.JSONField(
+        "krav", default=list, blank=True, help_text="T.ex. körkort B, arbetsskor, svenska A2."
+    )
     description = models.TextField("beskrivning", blank=True)
     supervisor_name = models.CharField("handledare", max_length=120)
     supervisor_phone = models.CharField("handledarens telefon", max_length=40, blank=True)
