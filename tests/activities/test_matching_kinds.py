@@ -203,3 +203,27 @@ def test_matching_page_shows_every_kind(
     assert "Butiksbiträde, ICA Kvantum" in page
     assert "Karin (volontär mentor)" in page
     assert "Praktik eller arbetsträning" in page
+
+
+def test_placement_form_takes_sector_and_requirements(client, case_worker, federation, scope):
+    from stegvis.activities.models import Placement
+
+    client.force_login(case_worker.user)
+    response = client.post(
+        f"/f/{federation.slug}/platser/",
+        {
+            "kind": "internship",
+            "employer": "Bageriet AB",
+            "title": "Bagare",
+            "sector": "restaurant",
+            "requirements_text": "arbetsskor, körkort B",
+            "languages_text": "svenska",
+            "supervisor_name": "Kim",
+            "start_date": TODAY.isoformat(),
+            "end_date": (TODAY + timedelta(days=60)).isoformat(),
+            "capacity": 2,
+        },
+    )
+    assert response.status_code == 302
+    placement = Placement.objects.get()
+    assert (placement.sector, placement.requirements) == ("restaurant", ["arbetsskor", "körkort B"])

@@ -255,6 +255,15 @@ PLACEMENTS = [
     ("internship", "Bygg-Lund AB", "Hantverkare, lärling", "Lund", "mellanskane", 1, "af"),
 ]
 
+# employer -> sector, requirements, languages at the workplace (for matching)
+PLACEMENT_DETAILS = {
+    "ICA Kvantum Kristianstad": ("retail", ["arbetsskor"], ["svenska", "arabiska"]),
+    "Kristianstads kommun, parkförvaltningen": ("green", ["körkort B (önskvärt)"], ["svenska"]),
+    "Helsingborgs lasarett": ("care", ["hygienkurs första veckan"], ["svenska"]),
+    "Returbutiken Malmö": ("retail", [], ["svenska", "arabiska", "dari"]),
+    "Bygg-Lund AB": ("construction", ["skyddsskor", "ID06-kort"], ["svenska"]),
+}
+
 
 def seed(ctx) -> None:
     rng, today = ctx.rng, ctx.today
@@ -430,9 +439,10 @@ def _correction(ctx, process_lead) -> None:
 
 
 def _take(pool, used, n, start):
-    chosen = [e for e in pool if e.pk not in used and e.end_date is None and e.start_date <= start][
-        :n
-    ]
+    """``n`` enrolments active from ``start``: those without a place first, then others (a
+    person may take part in an NAD activity and a group, a visit or a mentorship)."""
+    active = [e for e in pool if e.end_date is None and e.start_date <= start]
+    chosen = ([e for e in active if e.pk not in used] + [e for e in active if e.pk in used])[:n]
     used.update(e.pk for e in chosen)
     return chosen
 
@@ -576,11 +586,10 @@ def _other_kinds(ctx, pools, used, coordinator, admin, placements) -> None:
         )
     ]
     start = today - timedelta(days=35)
-    candidates = [e for code_pool in pools.values() for e in _take(code_pool, set(used), 1, start)]
+    candidates = _take(pool, used, 1, start)
     if not candidates:
         return
     mentee = candidates[0]
-    used.add(mentee.pk)
     pair = services.mentorship_pair(
         actor=admin.user, membership=None, mentor=mentors[0], enrolment=mentee, start_date=start
     )
@@ -709,12 +718,16 @@ def _placements(ctx, pools, used, case_worker) -> list:
     # A person may take part in an activity and do an internship at the same time.
     free = [e for e in pools["NAD-NO"] if e.end_date is None]
     for i, (kind, employer, title, municipality, hub, capacity, authority) in enumerate(PLACEMENTS):
+        sector, requirements, languages = PLACEMENT_DETAILS.get(employer, ("", [], []))
         placement = services.placement_create(
             actor=case_worker.user,
             membership=None,
             kind=kind,
             employer=employer,
             title=title,
+            sector=sector,
+            requirements=requirements,
+            languages=languages,
             supervisor_name=ctx.faker.name(),
             supervisor_phone=ctx.faker.phone_number(),
             municipality=municipality,

@@ -260,6 +260,11 @@ class CorrectionForm(forms.Form):
 
 class PlacementForm(forms.ModelForm):
     languages_text = forms.CharField(label="Språk på arbetsplatsen", required=False)
+    requirements_text = forms.CharField(
+        label="Krav",
+        required=False,
+        help_text="Kommaseparerade, t.ex. körkort B, arbetsskor. Visas i matchningens förklaring.",
+    )
     # Declared so the tenant querysets are read per request, inside the federation scope.
     offered_by = forms.ModelChoiceField(
         label="Förmedlad av", queryset=None, required=False, empty_label="–"
@@ -278,6 +283,7 @@ class PlacementForm(forms.ModelForm):
             "employer",
             "employer_orgnr",
             "title",
+            "sector",
             "description",
             "supervisor_name",
             "supervisor_phone",

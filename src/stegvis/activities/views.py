@@ -885,8 +885,13 @@ def placement_list(request):
         request.POST or None, initial={"offered_by": membership.authority_id}
     )
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "languages_text"}
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("languages_text", "requirements_text")
+        }
         fields["languages"] = forms.split_list(form.cleaned_data["languages_text"])
+        fields["requirements"] = forms.split_list(form.cleaned_data["requirements_text"])
         try:
             placement = services.placement_create(
                 actor=request.user, membership=membership, **fields

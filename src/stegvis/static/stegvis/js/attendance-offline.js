@@ -102,11 +102,19 @@
 
   let sending = false;
 
+  let again = false;
+
   async function flush() {
-    if (sending || !navigator.onLine) return;
+    if (sending) {
+      again = true; // a tap while sending: send it right after
+      return;
+    }
+    if (!navigator.onLine) return;
     const queue = load();
     if (!queue.length) return;
     sending = true;
+    again = false;
+    let reached = false;
     const urls = [...new Set(queue.map((m) => m.url))];
     let refused = "";
     try {
@@ -132,6 +140,7 @@
           store(load().filter((m) => !marks.some((s) => s.url === m.url && s.at === m.at)));
           continue;
         }
+        reached = true;
         const answer = await response.json();
         // Drop what was sent; a newer tap made meanwhile stays queued.
         const sent = (m) => marks.some((s) => s.url === m.url && s.at === m.at && s.place === m.place);
@@ -156,6 +165,7 @@
       sending = false;
       show(refused);
     }
+    if (again && reached) flush();
   }
 
   // --- Start ----------------------------------------------------------------------------------
@@ -166,8 +176,13 @@
       if (!box.matches("input[type=checkbox][name=present]")) return;
       mark(Number(box.value), box.checked);
     });
-    // The whole list at once (the button): every row becomes a mark.
+    // The whole list at once (the button): with a connection the form is sent as it is and
+    // replaces this list's queued marks; without one every row becomes a queued mark.
     form.addEventListener("submit", (event) => {
+      if (navigator.onLine) {
+        store(load().filter((m) => m.url !== syncUrl));
+        return;
+      }
       event.preventDefault();
       for (const box of form.querySelectorAll("input[type=checkbox][name=present]")) {
         mark(Number(box.value), box.checked);
