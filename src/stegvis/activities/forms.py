@@ -232,6 +232,12 @@ class PaidForm(forms.Form):
     reference = forms.CharField(label="Verifikation", required=False, max_length=60)
 
 
+class SettleForm(PaidForm):
+    """A correction paid out or claimed back."""
+
+    paid_on = forms.DateField(label="Reglerad", widget=DATE, initial=timezone.localdate)
+
+
 class CorrectionForm(forms.Form):
     """Change frozen attendance behind an approved or paid compensation. Places are shown by
     their number (as in the basis), never by name: the roles that handle money see no

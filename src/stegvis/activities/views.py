@@ -717,7 +717,7 @@ def _compensation_page(request, pk: int, correction_form=None):
     basis = compensation.basis
     corrections = list(compensation.corrections.select_related("session", "created_by"))
     for correction in corrections:
-        correction.settle_form = forms.PaidForm(auto_id=f"id_k{correction.pk}_%s")
+        correction.settle_form = forms.SettleForm(auto_id=f"id_k{correction.pk}_%s")
     return render(
         request,
         "activities/compensation_detail.html",
@@ -776,7 +776,7 @@ def compensation_correct(request, pk: int):
 @require_POST
 def correction_settle(request, pk: int, correction_pk: int):
     correction = get_object_or_404(CompensationCorrection, compensation_id=pk, pk=correction_pk)
-    form = forms.PaidForm(request.POST)
+    form = forms.SettleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ange datum för regleringen.")
     else:
