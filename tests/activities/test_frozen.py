@@ -380,3 +380,22 @@ def test_correction_pages_owner_colleague_outsider(world, lead, coordinator, out
     assert settle.status_code == 302
     correction.refresh_from_db()
     assert (correction.settled_on, correction.settlement_reference) == (TODAY, "K-9")
+
+
+def test_dashboard_to_pay_includes_unsettled_corrections(world, lead, coordinator, client):
+    _activity, places, sessions, compensation = world
+    _approve(compensation, lead)
+    services.compensation_mark_paid(actor=lead.user, membership=lead, compensation=compensation)
+    services.compensation_correct(
+        actor=lead.user,
+        membership=lead,
+        compensation=compensation,
+        session=sessions[0],
+        place=places[0],
+        present=False,
+        reason="Fel person",
+    )
+    client.force_login(coordinator.user)
+    page = client.get(f"/f/{compensation.federation.slug}/").content.decode()
+    # Paid: nothing approved left, but 1 500 kr to claim back.
+    assert "<dt>Att betala ut (kr)</dt><dd>-1500</dd>" in page
