@@ -72,7 +72,7 @@ def test_leader_records_attendance_on_a_phone(phone_page, demo, screenshot):
     box = rows.first.locator(".attendance-toggle").bounding_box()
     assert box["height"] >= 44  # big tap targets
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    # With htmx each tap saves at once; the row comes back marked present.
+    # Each tap is a mark sent at once (queued while offline); the row shows it present.
     rows.nth(0).locator("input").check()
     expect(rows.nth(0)).to_contain_text("Närvarande")
     rows.nth(1).locator("input").check()

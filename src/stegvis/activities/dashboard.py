@@ -6,7 +6,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from stegvis.activities import selectors
-from stegvis.activities.models import Activity, ActivityEnrolment, Compensation
+from stegvis.activities.models import (
+    Activity,
+    ActivityEnrolment,
+    Compensation,
+    CompensationCorrection,
+)
 from stegvis.core.dashboard import PANELS
 from stegvis.core.roles import Perm
 
@@ -21,9 +26,19 @@ def _coordinator_panel(request) -> dict | None:
         draft=Count("id", filter=Q(status=Activity.Status.DRAFT)),
     )
     taken = ActivityEnrolment.objects.filter(status=ActivityEnrolment.Status.ACTIVE).count()
-    to_pay = Compensation.objects.filter(status=Compensation.Status.APPROVED).aggregate(
-        s=Sum("amount_sek")
-    )["s"]
+    to_pay = (
+        Compensation.objects.filter(status=Compensation.Status.APPROVED).aggregate(
+            s=Sum("amount_sek")
+        )["s"]
+        or 0
+    )
+    # Corrections not yet settled go on the next payout too (negative: claimed back).
+    to_pay += (
+        CompensationCorrection.objects.filter(settled_on__isnull=True).aggregate(
+            s=Sum("amount_sek")
+        )["s"]
+        or 0
+    )
     drafts = list(
         Activity.objects.filter(status=Activity.Status.DRAFT)
         .select_related("association")
@@ -37,7 +52,7 @@ def _coordinator_panel(request) -> dict | None:
             ("Godkända", counts["approved"]),
             ("Utkast", counts["draft"]),
             ("Deltagare på plats", taken),
-            ("Att betala ut (kr)", to_pay or 0),
+            ("Att betala ut (kr)", to_pay),
         ],
         "drafts": drafts,
         "awaiting": selectors.activities_awaiting_compensation().count(),

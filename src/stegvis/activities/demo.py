@@ -1,6 +1,8 @@
 """Demo activities: each of the twelve demo associations runs two or three activities, with
 sessions over the past months and to come, participants from the NAD demo enrolments,
-attendance, compensations in every status, and a few internship/work-training places.
+attendance, compensations in every status (one paid compensation with a correction), a few
+internship/work-training places, and one of every other kind: an own group activity, a study
+visit, a workplace placement, and mentors, one of them paired with a participant.
 
 Rows are written with bulk_create where many are needed, so seeding stays fast."""
 
@@ -253,6 +255,15 @@ PLACEMENTS = [
     ("internship", "Bygg-Lund AB", "Hantverkare, lärling", "Lund", "mellanskane", 1, "af"),
 ]
 
+# employer -> sector, requirements, languages at the workplace (for matching)
+PLACEMENT_DETAILS = {
+    "ICA Kvantum Kristianstad": ("retail", ["arbetsskor"], ["svenska", "arabiska"]),
+    "Kristianstads kommun, parkförvaltningen": ("green", ["körkort B (önskvärt)"], ["svenska"]),
+    "Helsingborgs lasarett": ("care", ["hygienkurs första veckan"], ["svenska"]),
+    "Returbutiken Malmö": ("retail", [], ["svenska", "arabiska", "dari"]),
+    "Bygg-Lund AB": ("construction", ["skyddsskor", "ID06-kort"], ["svenska"]),
+}
+
 
 def seed(ctx) -> None:
     rng, today = ctx.rng, ctx.today
@@ -380,7 +391,223 @@ def seed(ctx) -> None:
                 paid_on=compensation.period_end + timedelta(days=21),
                 reference=f"VER-{2000 + position}",
             )
-    _placements(ctx, pools, used, case_worker)
+    placements = _placements(ctx, pools, used, case_worker)
+    _correction(ctx, process_lead)
+    _other_kinds(ctx, pools, used, coordinator, admin, placements)
+
+
+def _correction(ctx, process_lead) -> None:
+    """A paid compensation corrected afterwards: the association's paper list shows a
+    participant present at a session the leader had left unmarked, which lifts the person
+    to the attendance needed. The difference goes on the next payout file as a debit."""
+    from fractions import Fraction
+
+    from stegvis.activities import rules
+    from stegvis.activities.models import Compensation
+
+    for compensation in Compensation.objects.filter(status=Compensation.Status.PAID).order_by("pk"):
+        needed = rules.presences_needed(
+            compensation.sessions_held, Fraction(str(compensation.min_attendance_share))
+        )
+        for row in compensation.basis:
+            if row["counts"] or row["present"] != needed - 1:
+                continue
+            absent = (
+                Attendance.objects.filter(
+                    place_id=row["place"],
+                    present=False,
+                    session__date__lte=compensation.period_end,
+                    session__cancelled=False,
+                )
+                .select_related("session", "place")
+                .order_by("session__date")
+                .first()
+            )
+            if absent is None:
+                continue
+            services.compensation_correct(
+                actor=process_lead.user,
+                membership=None,
+                compensation=compensation,
+                session=absent.session,
+                place=absent.place,
+                present=True,
+                reason="Föreningens närvarolista på papper visar att deltagaren var där; "
+                "ledaren hade missat att bocka i.",
+            )
+            return
+
+
+def _take(pool, used, n, start):
+    """``n`` enrolments active from ``start``: those without a place first, then others (a
+    person may take part in an NAD activity and a group, a visit or a mentorship)."""
+    active = [e for e in pool if e.end_date is None and e.start_date <= start]
+    chosen = ([e for e in active if e.pk not in used] + [e for e in active if e.pk in used])[:n]
+    used.update(e.pk for e in chosen)
+    return chosen
+
+
+def _held(ctx, activity, enrolments, first) -> None:
+    """Places from ``first`` and attendance at the sessions held so far."""
+    sessions = [s for s in activity.sessions.order_by("date") if s.date < ctx.today]
+    places = ActivityEnrolment.objects.bulk_create(
+        [
+            ActivityEnrolment(
+                federation=ctx.federation, activity=activity, enrolment=e, start_date=first
+            )
+            for e in enrolments
+        ]
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                federation=ctx.federation,
+                session=session,
+                place=place,
+                present=ctx.rng.random() < 0.85,
+            )
+            for place in places
+            for session in sessions
+        ]
+    )
+
+
+def _other_kinds(ctx, pools, used, coordinator, admin, placements) -> None:
+    today, hub = ctx.today, ctx.hubs["nordost"]
+    pool = pools["NAD-NO"]
+
+    def create(kind, title, category, first, count, every=7, hour=9, **details):
+        activity = services.activity_create(
+            actor=coordinator.user,
+            membership=None,
+            association=details.pop("association", None),
+            details=services.ActivityDetails(
+                title=title, category=category, kind=kind, municipality="Kristianstad", **details
+            ),
+        )
+        if activity.hub_id is None:
+            activity.hub = hub
+            activity.save(update_fields=["hub"])
+        services.sessions_create(
+            actor=coordinator.user,
+            membership=None,
+            activity=activity,
+            first_date=first,
+            count=count,
+            every_days=every,
+            start_time=time(hour, 0),
+            end_time=time(hour + 2, 0),
+        )
+        services.activity_approve(
+            actor=coordinator.user, membership=None, activity=activity, on=first - timedelta(7)
+        )
+        return activity
+
+    first = today - timedelta(days=21)
+    group = create(
+        "group",
+        "Jobbsökargrupp",
+        "civic",
+        first,
+        8,
+        description="Cv, personligt brev och intervjuträning i grupp, ledd av förbundets "
+        "arbetskonsulenter.",
+        address="Medborgarhuset, Kristianstad",
+        languages=["svenska", "arabiska"],
+        capacity=10,
+        leader_count=2,
+    )
+    _held(ctx, group, _take(pool, used, 6, first), first)
+    create(
+        "group",
+        "Hälsokurs: sömn, kost och rörelse",
+        "sport",
+        today + timedelta(days=9),
+        4,
+        description="Kurs med vårdcentralens hälsopedagog.",
+        address="Vårdcentralen Näsby",
+        capacity=12,
+        leader_count=2,
+    )
+    visit_day = today - timedelta(days=12)
+    visit = create(
+        "study_visit",
+        "Studiebesök på Centralsjukhuset",
+        "civic",
+        visit_day,
+        1,
+        description="Yrken inom vården: undersköterska, lokalvårdare och kock berättar.",
+        address="Centralsjukhuset Kristianstad, J A Hedlunds väg 5",
+        capacity=15,
+        leader_count=2,
+    )
+    _held(ctx, visit, _take(pool, used, 9, visit_day), visit_day)
+    if placements:
+        place = placements[0]
+        start = max(place.start_date, today - timedelta(days=14))
+        practice = create(
+            "placement",
+            f"Språkpraktik: {place.title.lower()}",
+            "language",
+            start,
+            6,
+            every=2,
+            hour=8,
+            placement_id=place.pk,
+            description="Svenska på arbetsplatsen med handledare; ord och fraser i butiken.",
+            capacity=min(2, place.capacity),
+        )
+        _held(ctx, practice, _take(pool, used, 1, start), start)
+    mentors = [
+        services.mentor_create(
+            actor=coordinator.user,
+            membership=None,
+            name=name,
+            kind=kind,
+            municipality="Kristianstad",
+            hub=hub,
+            languages=languages,
+            interests=interests,
+            availability=days,
+            max_mentees=room,
+        )
+        for name, kind, languages, interests, days, room in (
+            (
+                "Birgitta Holm",
+                "volunteer",
+                ["svenska", "engelska"],
+                ["nature", "culture"],
+                [1, 3],
+                1,
+            ),
+            ("Yusuf Karimi", "municipal", ["svenska", "dari", "persiska"], ["sport"], [0, 2, 4], 3),
+            ("Elin Strand", "volunteer", ["svenska", "tigrinja"], ["gardening"], [5], 1),
+            ("Ahmad Nasser", "volunteer", ["svenska", "arabiska"], ["language", "civic"], [2], 2),
+        )
+    ]
+    start = today - timedelta(days=35)
+    candidates = _take(pool, used, 1, start)
+    if not candidates:
+        return
+    mentee = candidates[0]
+    pair = services.mentorship_pair(
+        actor=admin.user, membership=None, mentor=mentors[0], enrolment=mentee, start_date=start
+    )
+    for days_ago, note, attended in (
+        (33, "Första mötet: fika och presentation", True),
+        (26, "Promenad i Hammarsjöområdet", True),
+        (19, "Inställt av deltagaren (sjuk)", False),
+        (12, "Besök på biblioteket, lånekort", True),
+        (5, "Övade inför anställningsintervju", True),
+    ):
+        services.meeting_log(
+            actor=admin.user,
+            membership=None,
+            activity=pair.activity,
+            on=today - timedelta(days=days_ago),
+            note=note,
+            attended=attended,
+        )
 
 
 def _sessions(ctx, activity, phase) -> None:
@@ -485,17 +712,22 @@ def _places_and_attendance(ctx, activity, phase, pool, used) -> None:
     Attendance.objects.bulk_create(rows)
 
 
-def _placements(ctx, pools, used, case_worker) -> None:
+def _placements(ctx, pools, used, case_worker) -> list:
     today = ctx.today
+    created = []
     # A person may take part in an activity and do an internship at the same time.
     free = [e for e in pools["NAD-NO"] if e.end_date is None]
     for i, (kind, employer, title, municipality, hub, capacity, authority) in enumerate(PLACEMENTS):
+        sector, requirements, languages = PLACEMENT_DETAILS.get(employer, ("", [], []))
         placement = services.placement_create(
             actor=case_worker.user,
             membership=None,
             kind=kind,
             employer=employer,
             title=title,
+            sector=sector,
+            requirements=requirements,
+            languages=languages,
             supervisor_name=ctx.faker.name(),
             supervisor_phone=ctx.faker.phone_number(),
             municipality=municipality,
@@ -505,6 +737,7 @@ def _placements(ctx, pools, used, case_worker) -> None:
             capacity=capacity,
             offered_by=ctx.authorities[authority],
         )
+        created.append(placement)
         if hub == "nordost" and free:
             enrolment = free.pop()
             services.placement_book(
@@ -516,3 +749,4 @@ def _placements(ctx, pools, used, case_worker) -> None:
                 end_date=min(placement.end_date, today + timedelta(days=60)),
             )
             used.add(enrolment.pk)
+    return created

@@ -6,9 +6,11 @@ from django.utils import timezone
 from stegvis.activities.models import (
     Activity,
     ActivityCost,
+    ActivityKind,
     Category,
     Compensation,
     GenderRestriction,
+    Mentor,
     Placement,
 )
 from stegvis.core.models import Association, Authority, Hub, Membership, WorkingGroup
@@ -25,6 +27,9 @@ def split_list(text: str) -> list[str]:
 
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label="Sök", required=False)
+    kind = forms.ChoiceField(
+        label="Slag", required=False, choices=[("", "Alla"), *ActivityKind.choices]
+    )
     association = forms.ModelChoiceField(
         label="Förening", queryset=None, required=False, empty_label="Alla"
     )
@@ -45,7 +50,30 @@ class ActivityFilterForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    association = forms.ModelChoiceField(label="Förening", queryset=None)
+    kind = forms.ChoiceField(
+        label="Slag",
+        choices=ActivityKind.choices,
+        initial=ActivityKind.NAD,
+        required=False,  # an NAD activity unless chosen
+        help_text="Reglerna och ersättningen följer slaget; bara NAD-aktiviteter ersätts.",
+    )
+    association = forms.ModelChoiceField(
+        label="Förening",
+        queryset=None,
+        required=False,
+        empty_label="–",
+        help_text="För NAD-aktiviteter (och ev. värd för studiebesök).",
+    )
+    mentor = forms.ModelChoiceField(
+        label="Mentor", queryset=None, required=False, empty_label="–", help_text="För mentorskap."
+    )
+    placement = forms.ModelChoiceField(
+        label="Plats hos arbetsgivare",
+        queryset=None,
+        required=False,
+        empty_label="–",
+        help_text="För arbetsplatsförlagd praktik.",
+    )
     title = forms.CharField(label="Rubrik", max_length=160)
     category = forms.ChoiceField(label="Kategori", choices=Category.choices)
     description = forms.CharField(
@@ -91,6 +119,8 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = Association.objects.filter(active=True)
+        self.fields["mentor"].queryset = Mentor.objects.filter(active=True)
+        self.fields["placement"].queryset = Placement.objects.filter(active=True)
         self.fields["leaders"].queryset = Membership.objects.filter(
             role=Role.ASSOCIATION_LEADER, is_active=True
         ).select_related("user", "association")
@@ -113,7 +143,10 @@ class ActivityForm(forms.Form):
     @classmethod
     def initial_for(cls, activity: Activity) -> dict:
         return {
+            "kind": activity.kind,
             "association": activity.association_id,
+            "mentor": activity.mentor_id,
+            "placement": activity.placement_id,
             "title": activity.title,
             "category": activity.category,
             "description": activity.description,
@@ -199,8 +232,45 @@ class PaidForm(forms.Form):
     reference = forms.CharField(label="Verifikation", required=False, max_length=60)
 
 
+class SettleForm(PaidForm):
+    """A correction paid out or claimed back."""
+
+    paid_on = forms.DateField(label="Reglerad", widget=DATE, initial=timezone.localdate)
+
+
+class CorrectionForm(forms.Form):
+    """Change frozen attendance behind an approved or paid compensation. Places are shown by
+    their number (as in the basis), never by name: the roles that handle money see no
+    personal data."""
+
+    session = forms.TypedChoiceField(label="Tillfälle", coerce=int)
+    place = forms.TypedChoiceField(label="Plats", coerce=int)
+    present = forms.TypedChoiceField(
+        label="Rätt närvaro",
+        choices=[("1", "Närvarande"), ("0", "Frånvarande")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Skäl",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Varför närvaron rättas, t.ex. vem som upptäckte felet och hur.",
+    )
+
+    def __init__(self, *args, sessions=(), places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [(s.pk, f"{s.date:%Y-%m-%d}") for s in sessions]
+        self.fields["place"].choices = [(p, f"Plats {p}") for p in places]
+
+
 class PlacementForm(forms.ModelForm):
     languages_text = forms.CharField(label="Språk på arbetsplatsen", required=False)
+    requirements_text = forms.CharField(
+        label="Krav",
+        required=False,
+        help_text="Kommaseparerade, t.ex. körkort B, arbetsskor. Visas i matchningens förklaring.",
+    )
     # Declared so the tenant querysets are read per request, inside the federation scope.
     offered_by = forms.ModelChoiceField(
         label="Förmedlad av", queryset=None, required=False, empty_label="–"
@@ -219,6 +289,7 @@ class PlacementForm(forms.ModelForm):
             "employer",
             "employer_orgnr",
             "title",
+            "sector",
             "description",
             "supervisor_name",
             "supervisor_phone",
@@ -260,3 +331,61 @@ class PlaceForm(forms.Form):
         self.fields["enrolment"].label_from_instance = lambda e: (
             f"{e.participant.display_name} – {e.intervention.code}"
         )
+
+
+WEEKDAYS = [
+    (0, "måndag"),
+    (1, "tisdag"),
+    (2, "onsdag"),
+    (3, "torsdag"),
+    (4, "fredag"),
+    (5, "lördag"),
+    (6, "söndag"),
+]
+
+
+class MentorForm(forms.Form):
+    name = forms.CharField(label="Namn", max_length=120)
+    kind = forms.ChoiceField(label="Slag", choices=Mentor.Kind.choices)
+    phone = forms.CharField(label="Telefon", max_length=40, required=False)
+    email = forms.EmailField(label="E-post", required=False)
+    municipality = forms.CharField(label="Kommun", max_length=80, required=False)
+    languages = forms.CharField(
+        label="Språk", required=False, help_text="Kommaseparerade, t.ex. svenska, dari"
+    )
+    interests = forms.MultipleChoiceField(
+        label="Intressen",
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.TypedMultipleChoiceField(
+        label="Kan träffas",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_mentees = forms.IntegerField(
+        label="Deltagare samtidigt", min_value=1, max_value=10, initial=1
+    )
+
+
+class PairForm(forms.Form):
+    mentor = forms.ModelChoiceField(label="Mentor", queryset=None)
+    enrolment = forms.ModelChoiceField(label="Deltagare", queryset=None)
+    start_date = forms.DateField(label="Från", widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, enrolments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = Mentor.objects.filter(active=True)
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: (
+            f"{e.participant.display_name} – {e.intervention.code}"
+        )
+
+
+class MeetingForm(forms.Form):
+    on = forms.DateField(label="Datum", widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label="Anteckning", max_length=200, required=False)
+    attended = forms.BooleanField(label="Deltagaren kom", required=False, initial=True)

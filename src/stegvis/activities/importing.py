@@ -24,6 +24,7 @@ from stegvis.activities.models import (
     ActivityEnrolment,
     Attendance,
     Category,
+    Compensation,
     GenderRestriction,
     Session,
     WorkflowStep,
@@ -520,6 +521,13 @@ def parse_attendance(text: str, *, membership, progress=None) -> list[Attendance
     wanted = {int(v["activity_id"]) for _l, v in rows_in if v and _int(v["activity_id"], 1, 10**9)}
     allowed = _recordable_activity_ids(membership, wanted)
     data = _activity_data(allowed, membership)
+    frozen = {
+        c.activity_id: c
+        for c in Compensation.objects.filter(
+            activity_id__in=allowed,
+            status__in=[Compensation.Status.APPROVED, Compensation.Status.PAID],
+        )
+    }
 
     def parse(errors: _Errors) -> list[AttendanceRow]:
         rows: list[AttendanceRow] = []
@@ -607,6 +615,12 @@ def parse_attendance(text: str, *, membership, progress=None) -> list[Attendance
                     line,
                     "session_date",
                     "Närvaro kan inte registreras för ett kommande tillfälle.",
+                )
+                continue
+            compensation = frozen.get(activity_id)
+            if compensation is not None and session.date <= compensation.period_end:
+                errors.add(
+                    line, "session_date", services.frozen_message(compensation, session.date)
                 )
                 continue
             place = activity.by_digest.get(digest) if digest else None

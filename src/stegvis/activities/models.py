@@ -20,6 +20,58 @@ class Category(models.TextChoices):
     OTHER = "other", "Annat"
 
 
+class ActivityKind(models.TextChoices):
+    """What kind of activity it is; the rules, approval and compensation follow the kind."""
+
+    NAD = "nad", "NAD-aktivitet"
+    GROUP = "group", "Egen gruppaktivitet"
+    STUDY_VISIT = "study_visit", "Studiebesök"
+    MENTORSHIP = "mentorship", "Mentorskap"
+    PLACEMENT = "placement", "Arbetsplatsförlagd praktik"
+
+
+# Only NAD activities are compensated (to their association).
+COMPENSATED_KINDS = frozenset({ActivityKind.NAD})
+# Kinds run by an association; the others are run by the federation itself, a mentor or an
+# employer.
+ASSOCIATION_KINDS = frozenset({ActivityKind.NAD})
+
+
+class Mentor(TenantModel):
+    """A volunteer or municipal mentor (or guide) who meets one participant at a time."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER = "volunteer", "Volontär"
+        MUNICIPAL = "municipal", "Kommunal"
+
+    name = models.CharField("namn", max_length=120)
+    kind = models.CharField("slag", max_length=10, choices=Kind.choices)
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    email = models.EmailField("e-post", blank=True)
+    municipality = models.CharField("kommun", max_length=80, blank=True)
+    hub = models.ForeignKey(
+        "core.Hub", verbose_name="knutpunkt", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    languages = models.JSONField("språk", default=list, blank=True)
+    interests = models.JSONField(
+        "intressen", default=list, blank=True, help_text="Kategorier, som för aktiviteter."
+    )
+    # Weekdays the mentor can meet: 0 = måndag … 6 = söndag.
+    availability = models.JSONField("kan träffas", default=list, blank=True)
+    max_mentees = models.PositiveSmallIntegerField("deltagare samtidigt", default=1)
+    active = models.BooleanField("aktiv", default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "mentor"
+        verbose_name_plural = "mentorer"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["federation", "active"], name="mentor_fed_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()} mentor)"
+
+
 class GenderRestriction(models.TextChoices):
     NONE = "", "Alla"
     WOMEN = "kvinna", "Endast kvinnor"
@@ -34,9 +86,30 @@ class Activity(TenantModel):
         APPROVED = "approved", "Godkänd"
         CANCELLED = "cancelled", "Inställd"
 
+    kind = models.CharField(
+        "slag", max_length=12, choices=ActivityKind.choices, default=ActivityKind.NAD
+    )
     association = models.ForeignKey(
         "core.Association",
         verbose_name="förening",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    mentor = models.ForeignKey(
+        Mentor,
+        verbose_name="mentor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mentorships",
+    )
+    placement = models.ForeignKey(
+        "activities.Placement",
+        verbose_name="arbetsplats",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
     )
@@ -118,10 +191,30 @@ class Activity(TenantModel):
             models.Index(fields=["federation", "association"], name="activity_fed_assoc"),
             models.Index(fields=["federation", "status"], name="activity_fed_status"),
             models.Index(fields=["federation", "hub"], name="activity_fed_hub"),
+            models.Index(fields=["federation", "kind"], name="activity_fed_kind"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_nad(self) -> bool:
+        return self.kind == ActivityKind.NAD
+
+    @property
+    def is_compensated(self) -> bool:
+        return self.kind in COMPENSATED_KINDS
+
+    @property
+    def organiser(self) -> str:
+        """Who runs it: the association, the mentor, the employer, or the federation itself."""
+        if self.association_id:
+            return self.association.name
+        if self.mentor_id:
+            return str(self.mentor)
+        if self.placement_id:
+            return self.placement.employer
+        return "Förbundet (egen regi)"
 
     @property
     def is_approved(self) -> bool:
@@ -310,6 +403,9 @@ class Attendance(TenantModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the mark was made on the device (a phone may send it later, after being offline);
+    # of two marks for the same person and session, the later one by this time wins.
+    marked_at = models.DateTimeField("markerad", null=True, blank=True)
 
     class Meta:
         verbose_name = "närvaro"
@@ -323,6 +419,37 @@ class Attendance(TenantModel):
 
     def __str__(self) -> str:
         return f"{'Närvarande' if self.present else 'Frånvarande'} {self.session_id}"
+
+
+class AttendanceMark(TenantModel):
+    """Every mark sent from a leader's phone, applied or not: two devices marking the same
+    person leave both marks here, and the later one (by the device's clock) is the attendance."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Sparad"
+        OLDER = "older", "Äldre än en annan markering"
+        REFUSED = "refused", "Avvisad"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(ActivityEnrolment, on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField("närvarande")
+    marked_at = models.DateTimeField("markerad på enheten")
+    device = models.CharField("enhet", max_length=40, blank=True)
+    received_at = models.DateTimeField("mottagen", default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField("utfall", max_length=8, choices=Outcome.choices)
+    message = models.CharField("meddelande", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "närvaromarkering"
+        verbose_name_plural = "närvaromarkeringar"
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["federation", "session"], name="attmark_fed_session")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.marked_at:%Y-%m-%d %H:%M}"
 
 
 class Compensation(TenantModel):
@@ -381,6 +508,82 @@ class Compensation(TenantModel):
     def __str__(self) -> str:
         return f"Ersättning {self.amount_sek} kr ({self.get_status_display()})"
 
+    @property
+    def is_frozen(self) -> bool:
+        """Approved or paid: the attendance and places it counts may change only by correction."""
+        return self.status in (self.Status.APPROVED, self.Status.PAID)
+
+
+class CompensationCorrection(TenantModel):
+    """A change to attendance that an approved or paid compensation counts (SPEC §6).
+
+    Approval freezes the attendance behind a compensation; a later change is made only through
+    a correction, which records who changed what and why and the difference in money. The
+    difference is paid (debit, positive) or claimed back (credit, negative) on the next payout
+    file; the compensation's own amount stays what was approved and paid."""
+
+    compensation = models.ForeignKey(
+        Compensation, on_delete=models.PROTECT, related_name="corrections"
+    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(ActivityEnrolment, on_delete=models.PROTECT, related_name="+")
+    present_before = models.BooleanField("närvaro före", null=True)
+    present_after = models.BooleanField("närvaro efter")
+    reason = models.CharField("skäl", max_length=500)
+    participants_before = models.PositiveIntegerField("deltagare som räknades före")
+    participants_after = models.PositiveIntegerField("deltagare som räknas efter")
+    amount_sek = models.IntegerField(
+        "skillnad (kr)", help_text="Positivt: betalas till föreningen. Negativt: krävs tillbaka."
+    )
+    # The compensation's basis after the change (ids and counts only, as Compensation.basis).
+    basis = models.JSONField("underlag efter rättelsen", default=list, blank=True)
+    created_at = models.DateTimeField("rättad", default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settled_on = models.DateField("reglerad", null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settlement_reference = models.CharField("verifikation", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "rättelse av ersättning"
+        verbose_name_plural = "rättelser av ersättningar"
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["federation", "compensation"], name="correction_fed_comp"),
+            models.Index(fields=["federation", "settled_on"], name="correction_fed_settled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rättelse {self.amount_sek:+d} kr"
+
+    @property
+    def entry(self) -> str:
+        """Debit (paid to the association) or credit (claimed back), as on the payout file."""
+        if self.amount_sek > 0:
+            return "Debet"
+        if self.amount_sek < 0:
+            return "Kredit"
+        return "Ingen skillnad"
+
+
+class Sector(models.TextChoices):
+    """The employer's line of business, matched against the participant's interests."""
+
+    RETAIL = "retail", "Handel"
+    CARE = "care", "Vård och omsorg"
+    RESTAURANT = "restaurant", "Hotell och restaurang"
+    CONSTRUCTION = "construction", "Bygg"
+    INDUSTRY = "industry", "Industri"
+    TRANSPORT = "transport", "Transport och lager"
+    GREEN = "green", "Park, skog och jordbruk"
+    CLEANING = "cleaning", "Lokalvård och fastighet"
+    EDUCATION = "education", "Skola och barnomsorg"
+    OFFICE = "office", "Kontor och service"
+    OTHER = "other", "Annat"
+
 
 class Placement(TenantModel):
     """An internship (praktik) or work-training place (arbetsträning) at an employer, on the
@@ -394,6 +597,10 @@ class Placement(TenantModel):
     employer = models.CharField("arbetsgivare", max_length=200)
     employer_orgnr = models.CharField("organisationsnummer", max_length=11, blank=True)
     title = models.CharField("uppgifter/yrke", max_length=160)
+    sector = models.CharField("bransch", max_length=16, choices=Sector.choices, blank=True)
+    requirements = models.JSONField(
+        "krav", default=list, blank=True, help_text="T.ex. körkort B, arbetsskor, svenska A2."
+    )
     description = models.TextField("beskrivning", blank=True)
     supervisor_name = models.CharField("handledare", max_length=120)
     supervisor_phone = models.CharField("handledarens telefon", max_length=40, blank=True)

@@ -1,15 +1,20 @@
 """Payout report per association and period: what each association is paid, activity by
-activity, as XLSX (openpyxl) and PDF (core.pdf). Counts and amounts only, no names."""
+activity, as XLSX (openpyxl) and PDF (core.pdf). Counts and amounts only, no names.
+
+A correction of an approved or paid compensation (``CompensationCorrection``) appears as its own
+line: a debit (more to pay to the association) or a credit (to claim back), on every file until
+it is settled. The summary shows what is paid, what corrections changed, and what is pending."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from stegvis.activities.models import Compensation
+from stegvis.activities.models import Compensation, CompensationCorrection
 from stegvis.core import pdf
 from stegvis.core.spreadsheet import workbook_bytes
 
@@ -28,6 +33,10 @@ class PayoutLine:
     status: str
     paid_on: date | None
     reference: str
+    entry: str = "Ersättning"
+    paid: int = 0
+    pending: int = 0
+    corrected: int = 0
 
 
 @dataclass
@@ -40,6 +49,18 @@ class PayoutReport:
     def total(self) -> int:
         return sum(line.amount for line in self.lines)
 
+    @property
+    def paid(self) -> int:
+        return sum(line.paid for line in self.lines)
+
+    @property
+    def pending(self) -> int:
+        return sum(line.pending for line in self.lines)
+
+    @property
+    def corrected(self) -> int:
+        return sum(line.corrected for line in self.lines)
+
     def totals_by_association(self) -> list[tuple[str, str, int]]:
         totals: dict[tuple[str, str], int] = {}
         for line in self.lines:
@@ -48,15 +69,27 @@ class PayoutReport:
         return [(name, payment, amount) for (name, payment), amount in totals.items()]
 
 
-def build_report(compensations, *, start: date | None, end: date | None, federation_name: str):
+def _payment(association) -> str:
+    return (
+        f"{association.get_payment_kind_display()} {association.payment_number}"
+        if association.payment_kind
+        else "saknas"
+    )
+
+
+def build_report(
+    compensations,
+    *,
+    start: date | None,
+    end: date | None,
+    federation_name: str,
+    corrections=(),
+):
     lines = []
     for c in compensations:
         association = c.association
-        payment = (
-            f"{association.get_payment_kind_display()} {association.payment_number}"
-            if association.payment_kind
-            else "saknas"
-        )
+        payment = _payment(association)
+        paid = c.status == Compensation.Status.PAID
         lines.append(
             PayoutLine(
                 association=association.name,
@@ -71,6 +104,30 @@ def build_report(compensations, *, start: date | None, end: date | None, federat
                 status=c.get_status_display(),
                 paid_on=c.paid_on,
                 reference=c.payment_reference,
+                paid=c.amount_sek if paid else 0,
+                pending=0 if paid else c.amount_sek,
+            )
+        )
+    for k in corrections:
+        c = k.compensation
+        lines.append(
+            PayoutLine(
+                association=c.association.name,
+                orgnr=c.association.organisation_number,
+                payment=_payment(c.association),
+                activity=c.activity.title,
+                period_end=c.period_end,
+                sessions=c.sessions_held,
+                participants=k.participants_after - k.participants_before,
+                rate=c.rate_sek,
+                amount=k.amount_sek,
+                status="Reglerad" if k.settled_on else "Att reglera",
+                paid_on=k.settled_on,
+                reference=k.settlement_reference,
+                entry=f"Rättelse {k.created_at:%Y-%m-%d}, {k.entry.lower()}",
+                paid=k.amount_sek if k.settled_on else 0,
+                pending=0 if k.settled_on else k.amount_sek,
+                corrected=k.amount_sek,
             )
         )
     period = f"{start or '…'} – {end or '…'}"
@@ -90,6 +147,7 @@ HEADER = [
     "Status",
     "Utbetald",
     "Verifikation",
+    "Rad",
 ]
 
 
@@ -107,6 +165,7 @@ def _row(line: PayoutLine) -> list:
         line.status,
         line.paid_on,
         line.reference,
+        line.entry,
     ]
 
 
@@ -131,11 +190,17 @@ def to_xlsx(report: PayoutReport) -> bytes:
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
     sheet.append([])
-    sheet.append(["Summa", "", "", "", "", "", "", "", report.total])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.cell(row=sheet.max_row, column=9).font = Font(bold=True)
+    for label, value in (
+        ("Summa", report.total),
+        ("Utbetalt", report.paid),
+        ("Rättelser (netto)", report.corrected),
+        ("Att betala ut", report.pending),
+    ):
+        sheet.append([label, "", "", "", "", "", "", "", value])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        sheet.cell(row=sheet.max_row, column=9).font = Font(bold=True)
     for column, width in zip(
-        "ABCDEFGHIJKL", (30, 13, 24, 32, 14, 10, 10, 12, 12, 10, 12, 14), strict=True
+        "ABCDEFGHIJKLM", (30, 13, 24, 32, 14, 10, 10, 12, 12, 12, 12, 14, 26), strict=True
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A5"
@@ -165,6 +230,9 @@ def to_pdf(report: PayoutReport) -> bytes:
                 ("Period (sista tillfälle)", report.period),
                 ("Antal aktiviteter", str(len(report.lines))),
                 ("Totalt", _kr(report.total)),
+                ("Utbetalt", _kr(report.paid)),
+                ("Rättelser", _kr(report.corrected)),
+                ("Att betala ut", _kr(report.pending)),
             ]
         ),
         pdf.Heading("Per förening"),
@@ -180,7 +248,9 @@ def to_pdf(report: PayoutReport) -> bytes:
             rows=[
                 [
                     line.association,
-                    line.activity,
+                    line.activity
+                    if line.entry == "Ersättning"
+                    else f"{line.activity} ({line.entry})",
                     line.period_end.isoformat(),
                     str(line.participants),
                     _kr(line.amount),
@@ -203,3 +273,21 @@ def to_pdf(report: PayoutReport) -> bytes:
 def report_compensations(qs):
     """Only approved and paid compensations belong in a payout report."""
     return qs.filter(status__in=[Compensation.Status.APPROVED, Compensation.Status.PAID])
+
+
+def report_corrections(*, association_id=None, start=None, end=None):
+    """Corrections with money on them: every one not yet settled (so it lands on the next file),
+    and those settled within the period."""
+    qs = (
+        CompensationCorrection.objects.exclude(amount_sek=0)
+        .select_related("compensation__association", "compensation__activity")
+        .order_by("compensation__association__name", "created_at", "pk")
+    )
+    if association_id:
+        qs = qs.filter(compensation__association_id=association_id)
+    settled = Q(settled_on__isnull=False)
+    if start:
+        settled &= Q(settled_on__gte=start)
+    if end:
+        settled &= Q(settled_on__lte=end)
+    return qs.filter(Q(settled_on__isnull=True) | settled)

@@ -20,14 +20,15 @@ def _in(qs, ids):
 def _activities_section(participant, ids=None):
     places = _in(
         ActivityEnrolment.objects.filter(enrolment__participant=participant), ids
-    ).select_related("activity__association")
+    ).select_related("activity__association", "activity__mentor", "activity__placement")
     items = []
     for place in places:
         attended = Attendance.objects.filter(place=place)
         items.append(
             {
                 "aktivitet": place.activity.title,
-                "förening": place.activity.association.name,
+                "slag": place.activity.get_kind_display(),
+                "förening": place.activity.organiser,
                 "från": _iso(place.start_date),
                 "till": _iso(place.end_date),
                 "närvarande_gånger": attended.filter(present=True).count(),

@@ -1,4 +1,4 @@
-"""The NAD rules for an activity and its compensation, as pure functions (SPEC §6).
+"""The rules for an activity of each kind, and the NAD compensation, as pure functions (SPEC §6).
 
 Nothing here touches the database: the caller gathers the facts, so the rules can be tested at
 their boundaries and shown to the user with a Swedish reason each, passed or failed.
@@ -13,6 +13,18 @@ Attendance (``nad_min_attendance_share``, 0.5): a participant counts for compens
 present at no less than that share of the activity's *held* sessions (sessions not cancelled
 whose date has come). With 0.5 and 6 held sessions, 3 presences count and 2 do not; with 5
 held sessions 3 are needed (2.5 rounded up). The comparison is exact (no floating point).
+
+The NAD rules apply to NAD activities only. The other kinds have their own (``check_activity``
+chooses by ``ActivityFacts.kind``), and none of them is compensated:
+
+- own group activity (egen gruppaktivitet): run by the federation's staff, no association, at
+  least one session, a purpose, and one staff leader per ``participants_per_leader``;
+- study visit (studiebesök): at least one session, where it goes, a purpose, and leaders as
+  above; a hosting association is allowed;
+- mentorship (mentorskap): an active mentor paired with exactly one participant, the mentor
+  not already meeting as many participants as he or she can take;
+- workplace placement (arbetsplatsförlagd praktik): an open place at an employer, no more
+  participants than the place has room for, and every session within the place's period.
 """
 
 from __future__ import annotations
@@ -48,6 +60,13 @@ class CostLine:
     description: str = ""
 
 
+NAD = "nad"
+GROUP = "group"
+STUDY_VISIT = "study_visit"
+MENTORSHIP = "mentorship"
+PLACEMENT = "placement"
+
+
 @dataclass(frozen=True)
 class ActivityFacts:
     sessions: int  # planned sessions, not cancelled
@@ -60,6 +79,18 @@ class ActivityFacts:
     plan: str = ""
     quality_approved: bool = False
     costs: tuple[CostLine, ...] = field(default_factory=tuple)
+    kind: str = NAD
+    description: str = ""
+    address: str = ""
+    has_association: bool = True  # an NAD activity always had one before there were kinds
+    mentor: str = ""  # the mentor's name; empty when none is chosen
+    mentor_active: bool = False
+    mentor_other_mentees: int = 0  # in the mentor's other ongoing mentorships
+    mentor_max_mentees: int = 1
+    placement: str = ""  # the employer; empty when no place is chosen
+    placement_active: bool = False
+    placement_capacity: int = 0
+    sessions_outside_placement: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +111,21 @@ RULE_LABELS = {
     "quality_approved": "Samverkansgruppens kvalitetsgodkännande",
     "no_membership_fee": "Ingen medlemsavgift bland kostnaderna",
 }
+
+# The rules of the other kinds (and the NAD activity's association, shown only when missing).
+KIND_RULE_LABELS = {
+    "association": "Förening",
+    "has_session": "Minst ett tillfälle",
+    "purpose": "Syfte",
+    "destination": "Vart besöket går",
+    "mentor": "Mentor",
+    "one_participant": "En deltagare per mentorskap",
+    "mentor_load": "Mentorn har plats",
+    "placement": "Plats hos arbetsgivare",
+    "placement_capacity": "Platser hos arbetsgivaren",
+    "placement_period": "Inom platsens period",
+}
+ALL_RULE_LABELS = {**RULE_LABELS, **KIND_RULE_LABELS}
 
 
 def leaders_needed(participants: int, per_leader: int) -> int:
@@ -110,8 +156,166 @@ def _is_membership_fee(cost: CostLine) -> bool:
 
 
 def check_activity(facts: ActivityFacts, rules: RuleSettings) -> list[RuleResult]:
+    """Every rule for approving an activity of its kind, each with its reason."""
+    checks = {
+        GROUP: _check_group,
+        STUDY_VISIT: _check_study_visit,
+        MENTORSHIP: _check_mentorship,
+        PLACEMENT: _check_placement,
+    }
+    if facts.kind in checks:
+        return checks[facts.kind](facts, rules)
+    return _check_nad(facts, rules)
+
+
+def _has_session(facts: ActivityFacts) -> RuleResult:
+    if facts.sessions >= 1:
+        return RuleResult("has_session", True, f"{facts.sessions} tillfällen är planerade.")
+    return RuleResult("has_session", False, "Inget tillfälle är planerat; lägg till minst ett.")
+
+
+def _purpose(facts: ActivityFacts, what: str) -> RuleResult:
+    if facts.plan.strip() or facts.description.strip():
+        return RuleResult("purpose", True, f"Syftet med {what} är beskrivet.")
+    return RuleResult("purpose", False, f"Beskriv syftet med {what} i beskrivningen eller planen.")
+
+
+def _planned_leaders(facts: ActivityFacts, rules: RuleSettings) -> RuleResult:
+    return _leader_rule(
+        "leaders_planned",
+        "planerade",
+        facts.planned_participants,
+        facts.leaders,
+        rules.participants_per_leader,
+    )
+
+
+def _check_group(facts: ActivityFacts, rules: RuleSettings) -> list[RuleResult]:
+    if facts.has_association:
+        association = RuleResult(
+            "association",
+            False,
+            "En egen gruppaktivitet leds av förbundets personal och hör inte till någon "
+            "förening; välj NAD-aktivitet om en förening driver den.",
+        )
+    else:
+        association = RuleResult(
+            "association", True, "Leds av förbundets personal, utan förening och ersättning."
+        )
+    return [
+        association,
+        _has_session(facts),
+        _purpose(facts, "gruppen"),
+        _planned_leaders(facts, rules),
+    ]
+
+
+def _check_study_visit(facts: ActivityFacts, rules: RuleSettings) -> list[RuleResult]:
+    if facts.address.strip():
+        destination = RuleResult("destination", True, f"Besöket går till {facts.address}.")
+    else:
+        destination = RuleResult(
+            "destination", False, "Ange vart studiebesöket går (plats/adress)."
+        )
+    return [
+        _has_session(facts),
+        destination,
+        _purpose(facts, "besöket"),
+        _planned_leaders(facts, rules),
+    ]
+
+
+def _check_mentorship(facts: ActivityFacts, rules: RuleSettings) -> list[RuleResult]:
+    results = []
+    if not facts.mentor:
+        results.append(RuleResult("mentor", False, "Välj en mentor."))
+    elif not facts.mentor_active:
+        results.append(RuleResult("mentor", False, f"{facts.mentor} är inte längre aktiv mentor."))
+    else:
+        results.append(RuleResult("mentor", True, f"Mentor: {facts.mentor}."))
+    if facts.planned_participants == 1:
+        results.append(RuleResult("one_participant", True, "Mentorn paras med en deltagare."))
+    else:
+        results.append(
+            RuleResult(
+                "one_participant",
+                False,
+                f"Ett mentorskap har en deltagare, inte {facts.planned_participants}: "
+                "ange 1 plats.",
+            )
+        )
+    if facts.mentor:
+        taken = facts.mentor_other_mentees
+        if taken < facts.mentor_max_mentees:
+            results.append(
+                RuleResult(
+                    "mentor_load",
+                    True,
+                    f"Mentorn träffar {taken} andra av högst {facts.mentor_max_mentees}.",
+                )
+            )
+        else:
+            results.append(
+                RuleResult(
+                    "mentor_load",
+                    False,
+                    f"Mentorn träffar redan {taken} deltagare (högst {facts.mentor_max_mentees}).",
+                )
+            )
+    return results
+
+
+def _check_placement(facts: ActivityFacts, rules: RuleSettings) -> list[RuleResult]:
+    results = []
+    if not facts.placement:
+        return [RuleResult("placement", False, "Välj platsen hos arbetsgivaren.")]
+    if facts.placement_active:
+        results.append(RuleResult("placement", True, f"Plats hos {facts.placement}."))
+    else:
+        results.append(RuleResult("placement", False, f"Platsen hos {facts.placement} är stängd."))
+    if facts.planned_participants <= facts.placement_capacity:
+        results.append(
+            RuleResult(
+                "placement_capacity",
+                True,
+                f"{facts.planned_participants} platser av arbetsgivarens "
+                f"{facts.placement_capacity}.",
+            )
+        )
+    else:
+        results.append(
+            RuleResult(
+                "placement_capacity",
+                False,
+                f"Arbetsgivaren har {facts.placement_capacity} platser, men aktiviteten har "
+                f"{facts.planned_participants}.",
+            )
+        )
+    if facts.sessions_outside_placement:
+        results.append(
+            RuleResult(
+                "placement_period",
+                False,
+                f"{facts.sessions_outside_placement} tillfällen ligger utanför platsens period.",
+            )
+        )
+    else:
+        results.append(
+            RuleResult("placement_period", True, "Alla tillfällen ligger inom platsens period.")
+        )
+    results.append(_has_session(facts))
+    return results
+
+
+def _check_nad(facts: ActivityFacts, rules: RuleSettings) -> list[RuleResult]:
     """Every rule for approving an NAD activity, each with its reason."""
     results = []
+    if not facts.has_association:  # reported only when missing
+        results.append(
+            RuleResult(
+                "association", False, "En NAD-aktivitet drivs av en förening; välj föreningen."
+            )
+        )
     if facts.sessions >= rules.min_sessions:
         results.append(
             RuleResult(

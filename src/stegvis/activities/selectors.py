@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from stegvis.activities import rules
 from stegvis.activities.models import (
+    COMPENSATED_KINDS,
     Activity,
     ActivityEnrolment,
     Attendance,
@@ -58,10 +59,13 @@ class ActivityFilters:
     hub_id: int | None = None
     status: str = ""
     category: str = ""
+    kind: str = ""
 
 
 def activities_list(*, membership: Membership, filters: ActivityFilters) -> QuerySet[Activity]:
-    qs = activities_visible(membership).select_related("association", "hub")
+    qs = activities_visible(membership).select_related("association", "hub", "mentor", "placement")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
     if filters.query:
         qs = qs.filter(
             Q(title__icontains=filters.query) | Q(association__name__icontains=filters.query)
@@ -100,8 +104,39 @@ def rule_settings() -> rules.RuleSettings:
 
 
 def activity_facts(activity: Activity) -> rules.ActivityFacts:
+    sessions = activity.sessions.filter(cancelled=False)
+    kind_facts = {}
+    mentor = activity.mentor
+    if mentor is not None:
+        kind_facts.update(
+            mentor=mentor.name,
+            mentor_active=mentor.active,
+            mentor_max_mentees=mentor.max_mentees,
+            mentor_other_mentees=ActivityEnrolment.objects.filter(
+                activity__mentor=mentor,
+                activity__status=Activity.Status.APPROVED,
+                status=ACTIVE,
+            )
+            .exclude(activity=activity)
+            .count(),
+        )
+    placement = activity.placement
+    if placement is not None:
+        kind_facts.update(
+            placement=placement.employer,
+            placement_active=placement.active,
+            placement_capacity=placement.capacity,
+            sessions_outside_placement=sessions.exclude(
+                date__gte=placement.start_date, date__lte=placement.end_date
+            ).count(),
+        )
     return rules.ActivityFacts(
-        sessions=activity.sessions.filter(cancelled=False).count(),
+        kind=activity.kind,
+        description=activity.description,
+        address=activity.address,
+        has_association=activity.association_id is not None,
+        **kind_facts,
+        sessions=sessions.count(),
         leaders=activity.leader_count,
         planned_participants=activity.capacity,
         actual_participants=activity.places.filter(status=ACTIVE).count(),
@@ -256,7 +291,11 @@ def activities_awaiting_compensation() -> QuerySet[Activity]:
     """Approved activities whose sessions are all held and that have no compensation yet."""
     today = timezone.localdate()
     return (
-        Activity.objects.filter(status=Activity.Status.APPROVED, compensations__isnull=True)
+        Activity.objects.filter(
+            status=Activity.Status.APPROVED,
+            compensations__isnull=True,
+            kind__in=COMPENSATED_KINDS,
+        )
         .exclude(sessions__date__gt=today, sessions__cancelled=False)
         .filter(sessions__isnull=False)
         .distinct()

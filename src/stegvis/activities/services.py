@@ -8,8 +8,9 @@ them row by row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,11 +19,16 @@ from django.utils import timezone
 
 from stegvis.activities import rules
 from stegvis.activities.models import (
+    ASSOCIATION_KINDS,
     Activity,
     ActivityCost,
     ActivityEnrolment,
+    ActivityKind,
     Attendance,
+    AttendanceMark,
     Compensation,
+    CompensationCorrection,
+    Mentor,
     Placement,
     PlacementBooking,
     Session,
@@ -62,6 +68,9 @@ class ActivityDetails:
     gender_restriction: str = ""
     working_group_id: int | None = None
     intervention_id: int | None = None
+    kind: str = ActivityKind.NAD  # set when the activity is created, not changed later
+    mentor_id: int | None = None
+    placement_id: int | None = None
 
 
 _DETAIL_FIELDS = (
@@ -80,6 +89,8 @@ _DETAIL_FIELDS = (
     "gender_restriction",
     "working_group_id",
     "intervention_id",
+    "mentor_id",
+    "placement_id",
 )
 
 
@@ -92,8 +103,31 @@ def activity_details_validate(details: ActivityDetails) -> None:
         errors["capacity"] = "Aktiviteten behöver minst en plats."
     if details.leader_count is None or details.leader_count < 0:
         errors["leader_count"] = "Antalet ledare kan inte vara negativt."
+    if details.kind not in ActivityKind.values:
+        errors["kind"] = "Okänt slag av aktivitet."
+    if details.kind == ActivityKind.MENTORSHIP:
+        if not details.mentor_id:
+            errors["mentor"] = "Ett mentorskap behöver en mentor."
+        if details.capacity != 1:
+            errors["capacity"] = "Ett mentorskap har en deltagare: ange 1 plats."
+    if details.kind == ActivityKind.PLACEMENT and not details.placement_id:
+        errors["placement"] = "Välj platsen hos arbetsgivaren."
     if errors:
         raise ValidationError(errors)
+
+
+def _association_validate(kind: str, association) -> None:
+    if kind in ASSOCIATION_KINDS and association is None:
+        raise ValidationError(
+            {"association": "En NAD-aktivitet drivs av en förening; välj föreningen."}
+        )
+    if kind == ActivityKind.GROUP and association is not None:
+        raise ValidationError(
+            {
+                "association": "En egen gruppaktivitet leds av förbundets personal och hör inte "
+                "till någon förening."
+            }
+        )
 
 
 @transaction.atomic
@@ -101,40 +135,57 @@ def activity_create(
     *,
     actor,
     membership: Membership | None,
-    association: Association,
+    association: Association | None,
     details: ActivityDetails,
     leaders: list[Membership] | tuple = (),
 ) -> Activity:
-    """Plan a new activity with an association; its five NAD steps are created with it."""
+    """Plan a new activity of its kind: an NAD activity with an association (its five NAD steps
+    are created with it), or an own group activity, study visit, mentorship or placement."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
     activity_details_validate(details)
+    _association_validate(details.kind, association)
+    mentor = Mentor.objects.get(pk=details.mentor_id) if details.mentor_id else None
+    placement = Placement.objects.get(pk=details.placement_id) if details.placement_id else None
+    host = association or mentor or placement
     activity = Activity(
+        kind=details.kind,
         association=association,
-        hub=association.hub,
-        municipality=details.municipality or association.municipality,
+        hub=host.hub if host else None,
+        municipality=details.municipality or (host.municipality if host else ""),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     for name in _DETAIL_FIELDS:
-        if name == "municipality":
+        if name in ("municipality", "kind"):
             continue
         value = getattr(details, name)
         setattr(activity, name, list(value or []) if name == "languages" else value)
     activity.save()
     if leaders:
         _set_leaders(activity, leaders)
-    WorkflowStep.objects.bulk_create(
-        [
-            WorkflowStep(federation=activity.federation, activity=activity, step=step)
-            for step in WorkflowStep.Step.values
-        ]
+    if activity.is_nad:
+        WorkflowStep.objects.bulk_create(
+            [
+                WorkflowStep(federation=activity.federation, activity=activity, step=step)
+                for step in WorkflowStep.Step.values
+            ]
+        )
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=activity,
+        detail={"kind": activity.kind, "association": association.pk if association else None},
     )
-    audit.log(actor=actor, action=A.CREATE, obj=activity, detail={"association": association.pk})
     return activity
 
 
 def _set_leaders(activity: Activity, leaders) -> None:
     for leader in leaders:
-        if leader.role != Role.ASSOCIATION_LEADER or leader.association_id != (
+        if activity.association_id is None:
+            if not leader.has_perm(Perm.RECORD_ATTENDANCE):
+                raise ValidationError(
+                    {"leaders": f"{leader.user.display_name()} kan inte registrera närvaro."}
+                )
+        elif leader.role != Role.ASSOCIATION_LEADER or leader.association_id != (
             activity.association_id
         ):
             raise ValidationError(
@@ -157,6 +208,7 @@ def activity_update(
 ) -> Activity:
     """Change the plan. An approved activity goes back to draft if a rule no longer holds."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
+    details.kind = activity.kind  # the kind is chosen once, when the activity is created
     activity_details_validate(details)
     taken = _active_places(activity).count()
     if details.capacity < taken:
@@ -282,7 +334,12 @@ def activity_approve(*, actor, membership, activity: Activity, on: date | None =
     activity.approved_by = actor if getattr(actor, "pk", None) else None
     activity.approval_checks = [list(r.as_tuple()) for r in results]
     activity.save(update_fields=["status", "approved_on", "approved_by", "approval_checks"])
-    audit.log(actor=actor, action=A.UPDATE, obj=activity, reason="godkänd för NAD")
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=activity,
+        reason="godkänd för NAD" if activity.is_nad else f"godkänd ({activity.get_kind_display()})",
+    )
     return activity
 
 
@@ -338,6 +395,7 @@ def sessions_create(
 @transaction.atomic
 def session_cancel(*, actor, membership, session: Session, note: str = "") -> Session:
     _require(membership, Perm.MANAGE_ACTIVITIES)
+    _refuse_if_frozen(session)
     session.cancelled = True
     session.note = note
     session.save(update_fields=["cancelled", "note"])
@@ -456,6 +514,9 @@ def activity_cancel(
         raise ValidationError({"reason": "Skriv varför aktiviteten ställs in."})
     day = on or timezone.localdate()
     sessions = Session.objects.filter(activity=activity, date__gte=day, cancelled=False)
+    first = sessions.order_by("date").first()
+    if first is not None:
+        _refuse_if_frozen(first)
     cancelled_sessions = sessions.update(cancelled=True, note="Aktiviteten är inställd")
     places = list(_active_places(activity).select_related("enrolment__participant").order_by("pk"))
     for place in places:
@@ -472,6 +533,38 @@ def activity_cancel(
         detail={"sessions": cancelled_sessions, "places": len(places)},
     )
     return activity
+
+
+# --- Frozen attendance ------------------------------------------------------------------------
+
+
+def frozen_compensation(session: Session) -> Compensation | None:
+    """The approved or paid compensation that counts this session, if any.
+
+    A compensation counts the activity's sessions up to its ``period_end`` (the last session
+    held when it was computed); once approved, their attendance is frozen."""
+    return (
+        Compensation.objects.filter(
+            activity_id=session.activity_id,
+            status__in=[Compensation.Status.APPROVED, Compensation.Status.PAID],
+            period_end__gte=session.date,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def frozen_message(compensation: Compensation, day: date) -> str:
+    return (
+        f"Närvaron {day:%Y-%m-%d} ingår i en {compensation.get_status_display().lower()} "
+        "ersättning och är låst. En ändring görs som rättelse av ersättningen."
+    )
+
+
+def _refuse_if_frozen(session: Session) -> None:
+    frozen = frozen_compensation(session)
+    if frozen is not None:
+        raise ValidationError(frozen_message(frozen, session.date))
 
 
 # --- Attendance -------------------------------------------------------------------------------
@@ -497,8 +590,10 @@ def attendance_record(
     session: Session,
     place: ActivityEnrolment,
     present: bool,
+    marked_at=None,
 ) -> Attendance:
-    """Set one participant's presence at one session (idempotent)."""
+    """Set one participant's presence at one session (idempotent). ``marked_at`` is when the
+    mark was made on the device, when it comes later from a phone that was offline."""
     if place.activity_id != session.activity_id:
         raise ValidationError("Deltagaren har ingen plats i den här aktiviteten.")
     if membership is not None and not can_record_attendance(membership, session.activity):
@@ -507,6 +602,7 @@ def attendance_record(
         raise ValidationError("Tillfället är inställt.")
     if session.date > timezone.localdate():
         raise ValidationError("Närvaro kan inte registreras för ett kommande tillfälle.")
+    _refuse_if_frozen(session)
     row, created = Attendance.objects.update_or_create(
         session=session,
         place=place,
@@ -514,6 +610,7 @@ def attendance_record(
             "present": present,
             "recorded_at": timezone.now(),
             "recorded_by": actor if getattr(actor, "pk", None) else None,
+            "marked_at": marked_at or timezone.now(),
         },
     )
     audit.log(
@@ -544,6 +641,101 @@ def attendance_record_session(
             present=place.pk in present_place_ids,
         )
     return len(places)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One mark from a leader's phone: a place, present or not, and when it was made there."""
+
+    place_id: int
+    present: bool
+    marked_at: datetime
+    device: str = ""
+
+
+def _mark_time(mark: Attendance) -> datetime:
+    return mark.marked_at or mark.recorded_at
+
+
+@transaction.atomic
+def attendance_sync(*, actor, membership, session: Session, marks: list[Mark]) -> list[dict]:
+    """Apply marks sent from a phone, perhaps long after they were made offline.
+
+    Every mark is logged (``AttendanceMark``). A mark is applied unless the attendance already
+    holds a later mark (by the time on the device; a time ahead of the server's clock counts as
+    now): so when two devices mark the same person, the later mark wins and both are logged.
+    Marks for a session that is frozen by an approved compensation, cancelled or still to come
+    are refused with the reason, and nothing changes. Answers one result per mark:
+    ``{"place", "outcome", "present", "message"}`` with the attendance now on the server."""
+    if membership is not None and not can_record_attendance(membership, session.activity):
+        raise PermissionDenied("Du leder inte den här aktiviteten.")
+    now = timezone.now()
+    by = actor if getattr(actor, "pk", None) else None
+    places = {p.pk: p for p in ActivityEnrolment.objects.filter(activity_id=session.activity_id)}
+    refusal = ""
+    frozen = frozen_compensation(session)
+    if frozen is not None:
+        refusal = frozen_message(frozen, session.date)
+    elif session.cancelled:
+        refusal = "Tillfället är inställt."
+    elif session.date > timezone.localdate():
+        refusal = "Närvaro kan inte registreras för ett kommande tillfälle."
+    results = []
+    for mark in sorted(marks, key=lambda m: m.marked_at):
+        at = min(mark.marked_at, now)
+        place = places.get(mark.place_id)
+        current = Attendance.objects.filter(session=session, place=place).first() if place else None
+        if place is None:
+            outcome, message = AttendanceMark.Outcome.REFUSED, "Personen har ingen plats här."
+        elif refusal:
+            outcome, message = AttendanceMark.Outcome.REFUSED, refusal
+        elif current is not None and _mark_time(current) > at:
+            outcome = AttendanceMark.Outcome.OLDER
+            message = (
+                f"En senare markering ({timezone.localtime(_mark_time(current)):%H:%M}) gäller."
+            )
+        else:
+            current = attendance_record(
+                actor=actor,
+                membership=None,
+                session=session,
+                place=place,
+                present=mark.present,
+                marked_at=at,
+            )
+            outcome, message = AttendanceMark.Outcome.APPLIED, ""
+        if place is not None:
+            AttendanceMark.objects.create(
+                session=session,
+                place=place,
+                present=mark.present,
+                marked_at=at,
+                device=mark.device[:40],
+                received_at=now,
+                received_by=by,
+                outcome=outcome,
+                message=message[:300],
+            )
+        results.append(
+            {
+                "place": mark.place_id,
+                "outcome": str(outcome),
+                "present": current.present if current is not None else None,
+                "message": message,
+            }
+        )
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=session,
+        reason="närvaro från telefon",
+        detail={
+            "marks": len(marks),
+            "applied": sum(1 for r in results if r["outcome"] == "applied"),
+            "refused": sum(1 for r in results if r["outcome"] == "refused"),
+        },
+    )
+    return results
 
 
 # --- Compensation -----------------------------------------------------------------------------
@@ -590,6 +782,11 @@ def compensation_compute(
     _require(membership, Perm.MANAGE_ACTIVITIES)
     from stegvis.activities.selectors import activity_checks
 
+    if not activity.is_compensated:
+        raise ValidationError(
+            f"{activity.get_kind_display()} ersätts inte; bara NAD-aktiviteter ger ersättning "
+            "till föreningen."
+        )
     if activity.status != Activity.Status.APPROVED:
         raise ValidationError("Aktiviteten måste vara godkänd innan ersättningen beräknas.")
     as_of = as_of or timezone.localdate()
@@ -654,6 +851,13 @@ def compensation_approve(*, actor, membership, compensation: Compensation, on=No
         raise ValidationError(["Reglerna för ersättning är inte uppfyllda.", *failed])
     if compensation.participant_count == 0:
         raise ValidationError("Ingen deltagare har tillräcklig närvaro; inget att betala ut.")
+    current = compensation_basis(
+        compensation.activity, compensation.period_end, _share(compensation)
+    )
+    if current.rows != compensation.basis:
+        raise ValidationError(
+            "Närvaron har ändrats sedan ersättningen beräknades. Räkna om den innan den godkänns."
+        )
     compensation.status = Compensation.Status.APPROVED
     compensation.approved_on = on or timezone.localdate()
     compensation.approved_by = actor if getattr(actor, "pk", None) else None
@@ -676,6 +880,142 @@ def compensation_mark_paid(
     compensation.save(update_fields=["status", "paid_on", "paid_by", "payment_reference"])
     audit.log(actor=actor, action=A.UPDATE, obj=compensation, reason="utbetald")
     return compensation
+
+
+def _share(compensation: Compensation) -> Fraction:
+    """The attendance share the compensation was computed with (its own terms, not today's)."""
+    return Fraction(str(compensation.min_attendance_share))
+
+
+def compensation_paid_amounts(compensation: Compensation) -> dict[str, int]:
+    """Approved amount, corrections so far, and what is settled and what is still to pay."""
+    corrections = list(compensation.corrections.all())
+    corrected = sum(c.amount_sek for c in corrections)
+    paid = compensation.amount_sek if compensation.status == Compensation.Status.PAID else 0
+    paid += sum(c.amount_sek for c in corrections if c.settled_on)
+    pending = compensation.amount_sek if compensation.status == Compensation.Status.APPROVED else 0
+    pending += sum(c.amount_sek for c in corrections if not c.settled_on)
+    return {
+        "approved": compensation.amount_sek,
+        "corrected": corrected,
+        "total": compensation.amount_sek + corrected,
+        "paid": paid,
+        "pending": pending,
+    }
+
+
+@transaction.atomic
+def compensation_correct(
+    *,
+    actor,
+    membership,
+    compensation: Compensation,
+    session: Session,
+    place: ActivityEnrolment,
+    present: bool,
+    reason: str,
+) -> CompensationCorrection:
+    """Change frozen attendance behind an approved or paid compensation.
+
+    Records who, why, the attendance before and after and the difference in money at the
+    compensation's own rate and attendance share. The difference goes on the next payout file
+    as a debit (more to pay) or a credit (to claim back); a change with no effect on the money
+    is recorded and settled at once."""
+    _require(membership, Perm.APPROVE_COMPENSATION)
+    compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    reason = (reason or "").strip()
+    errors = {}
+    if not compensation.is_frozen:
+        raise ValidationError(
+            "Ersättningen är ett utkast; ändra närvaron och räkna om i stället för att rätta."
+        )
+    if session.activity_id != compensation.activity_id:
+        errors["session"] = "Tillfället hör inte till ersättningens aktivitet."
+    elif session.cancelled or session.date > compensation.period_end:
+        errors["session"] = "Tillfället ingår inte i ersättningen."
+    if place.activity_id != compensation.activity_id:
+        errors["place"] = "Platsen hör inte till ersättningens aktivitet."
+    if not reason:
+        errors["reason"] = "Skriv varför närvaron rättas."
+    if errors:
+        raise ValidationError(errors)
+    row = Attendance.objects.filter(session=session, place=place).first()
+    before_present = row.present if row else None
+    if before_present is not None and before_present == present:
+        raise ValidationError(
+            f"Närvaron är redan registrerad som {'närvarande' if present else 'frånvarande'}; "
+            "ingen rättelse behövs."
+        )
+    share = _share(compensation)
+    before = compensation_basis(compensation.activity, compensation.period_end, share)
+    stamp = timezone.now()
+    by = actor if getattr(actor, "pk", None) else None
+    if row is None:
+        row = Attendance.objects.create(
+            session=session, place=place, present=present, recorded_at=stamp, recorded_by=by
+        )
+    else:
+        row.present = present
+        row.recorded_at = stamp
+        row.recorded_by = by
+        row.save(update_fields=["present", "recorded_at", "recorded_by"])
+    after = compensation_basis(compensation.activity, compensation.period_end, share)
+    amount = (after.counted - before.counted) * compensation.rate_sek
+    correction = CompensationCorrection.objects.create(
+        compensation=compensation,
+        session=session,
+        place=place,
+        present_before=before_present,
+        present_after=present,
+        reason=reason[:500],
+        participants_before=before.counted,
+        participants_after=after.counted,
+        amount_sek=amount,
+        basis=after.rows,
+        created_by=by,
+        settled_on=timezone.localdate() if amount == 0 else None,
+        settled_by=by if amount == 0 else None,
+    )
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=compensation,
+        reason=f"rättelse: {reason[:200]}",
+        detail={
+            "correction": correction.pk,
+            "session": session.pk,
+            "place": place.pk,
+            "present_before": before_present,
+            "present_after": present,
+            "participants_before": before.counted,
+            "participants_after": after.counted,
+            "amount_sek": amount,
+        },
+    )
+    return correction
+
+
+@transaction.atomic
+def correction_settle(
+    *, actor, membership, correction: CompensationCorrection, settled_on=None, reference=""
+) -> CompensationCorrection:
+    """The correction's difference is paid out or claimed back (on a payout file)."""
+    _require(membership, Perm.APPROVE_COMPENSATION)
+    correction = CompensationCorrection.objects.select_for_update().get(pk=correction.pk)
+    if correction.settled_on is not None:
+        raise ValidationError(f"Rättelsen reglerades redan {correction.settled_on:%Y-%m-%d}.")
+    correction.settled_on = settled_on or timezone.localdate()
+    correction.settled_by = actor if getattr(actor, "pk", None) else None
+    correction.settlement_reference = reference
+    correction.save(update_fields=["settled_on", "settled_by", "settlement_reference"])
+    audit.log(
+        actor=actor,
+        action=A.UPDATE,
+        obj=correction.compensation,
+        reason="rättelse reglerad",
+        detail={"correction": correction.pk, "amount_sek": correction.amount_sek},
+    )
+    return correction
 
 
 # --- Placements (praktik, arbetsträning) ------------------------------------------------------
@@ -781,3 +1121,132 @@ def booking_cancel(*, actor, membership, booking: PlacementBooking, on=None):
         detail={"placement": booking.placement_id, "booking": booking.pk},
     )
     return booking
+
+
+# --- Mentors and mentorships ------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_create(
+    *,
+    actor,
+    membership,
+    name: str,
+    kind: str,
+    languages=(),
+    interests=(),
+    availability=(),
+    max_mentees: int = 1,
+    **fields,
+) -> Mentor:
+    """A volunteer or municipal mentor who can be paired with participants."""
+    _require(membership, Perm.MANAGE_ACTIVITIES)
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = "Ange mentorns namn."
+    if kind not in Mentor.Kind.values:
+        errors["kind"] = "Välj volontär eller kommunal mentor."
+    if max_mentees is None or max_mentees < 1:
+        errors["max_mentees"] = "En mentor tar minst en deltagare."
+    days = sorted({int(d) for d in availability})
+    if any(d < 0 or d > 6 for d in days):
+        errors["availability"] = "Veckodagar anges 0 (måndag) till 6 (söndag)."
+    if errors:
+        raise ValidationError(errors)
+    mentor = Mentor.objects.create(
+        name=name.strip(),
+        kind=kind,
+        languages=[v.strip().lower() for v in languages if v.strip()],
+        interests=list(interests),
+        availability=days,
+        max_mentees=max_mentees,
+        **fields,
+    )
+    audit.log(actor=actor, action=A.CREATE, obj=mentor)
+    return mentor
+
+
+@transaction.atomic
+def mentorship_pair(
+    *,
+    actor,
+    membership,
+    mentor: Mentor,
+    enrolment: Enrolment,
+    start_date: date | None = None,
+) -> ActivityEnrolment:
+    """Pair a mentor with one participant: a mentorship (an approved activity of its own with
+    one place) where the meetings are logged as sessions. Refused with the mentorship rules'
+    reasons, e.g. when the mentor already meets as many participants as he or she can."""
+    if membership is not None:
+        from stegvis.participants.access import require_intervention_in_scope
+
+        require_intervention_in_scope(membership, enrolment.intervention)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    category = mentor.interests[0] if mentor.interests else "other"
+    activity = activity_create(
+        actor=actor,
+        membership=None,
+        association=None,
+        details=ActivityDetails(
+            title=f"Mentorskap med {mentor.name}",
+            category=category,
+            kind=ActivityKind.MENTORSHIP,
+            mentor_id=mentor.pk,
+            serves_language=True,
+            serves_network=True,
+            plan="Samtal på svenska och nya kontakter genom mentorn.",
+            capacity=1,
+            leader_count=1,
+            languages=list(mentor.languages),
+            municipality=mentor.municipality,
+        ),
+    )
+    activity_approve(actor=actor, membership=None, activity=activity, on=start_date)
+    return place_create(
+        actor=actor,
+        membership=membership,
+        activity=activity,
+        enrolment=enrolment,
+        start_date=start_date,
+        reason="mentorskap",
+    )
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    actor,
+    membership,
+    activity: Activity,
+    on: date,
+    note: str = "",
+    attended: bool = True,
+) -> Session:
+    """Log a mentor's meeting with the participant (a session, with the participant's
+    presence). Logged by someone who may see the participant, or an administrator."""
+    if activity.kind != ActivityKind.MENTORSHIP:
+        raise ValidationError("Möten loggas bara för mentorskap.")
+    place = _active_places(activity).select_related("enrolment__intervention").first()
+    if place is None:
+        raise ValidationError("Mentorskapet har ingen deltagare.")
+    if membership is not None:
+        from stegvis.participants.access import require_intervention_in_scope
+
+        require_intervention_in_scope(membership, place.enrolment.intervention)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "Ett möte loggas när det har ägt rum."})
+    if on < place.start_date:
+        raise ValidationError(
+            {"on": f"Mentorskapet började {place.start_date:%Y-%m-%d}, efter mötet."}
+        )
+    session = Session.objects.create(activity=activity, date=on, note=(note or "")[:200])
+    attendance_record(actor=actor, membership=None, session=session, place=place, present=attended)
+    audit.log(
+        actor=actor,
+        action=A.CREATE,
+        obj=session,
+        reason="mentorsmöte",
+        detail={"activity": activity.pk, "attended": attended},
+    )
+    return session

@@ -30,6 +30,9 @@ urlpatterns = [
     path("aktiviteter/<int:pk>/ersattning/", views.compensation_compute, name="compute"),
     path("narvaro/", views.attendance_home, name="attendance_home"),
     path("narvaro/<int:session_pk>/", views.attendance_sheet, name="attendance_sheet"),
+    path("narvaro/<int:session_pk>/synk/", views.attendance_sync, name="attendance_sync"),
+    path("narvaro/sw.js", views.attendance_sw, name="attendance_sw"),
+    path("narvaro/manifest.webmanifest", views.attendance_manifest, name="attendance_manifest"),
     path(
         "narvaro/<int:session_pk>/<int:place_pk>/",
         views.attendance_toggle,
@@ -38,7 +41,16 @@ urlpatterns = [
     path("ersattningar/", views.compensation_list, name="compensations"),
     path("ersattningar/<int:pk>/", views.compensation_detail, name="compensation_detail"),
     path("ersattningar/<int:pk>/beslut/", views.compensation_decide, name="compensation_decide"),
+    path("ersattningar/<int:pk>/rattelse/", views.compensation_correct, name="correct"),
+    path(
+        "ersattningar/<int:pk>/rattelse/<int:correction_pk>/reglerad/",
+        views.correction_settle,
+        name="correction_settle",
+    ),
     path("ersattningar/utbetalningar.<str:fmt>", views.payout_report, name="payout_report"),
     path("platser/", views.placement_list, name="placements"),
+    path("mentorer/", views.mentor_list, name="mentors"),
+    path("mentorer/para/", views.mentor_pair, name="mentor_pair"),
+    path("aktiviteter/<int:pk>/moten/", views.meeting_log, name="meeting_log"),
     path("platser/<int:pk>/", views.placement_detail, name="placement_detail"),
 ]

@@ -1,18 +1,29 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from stegvis.activities import forms, payout, rules, selectors, services
 from stegvis.activities.models import (
+    Activity,
     ActivityCost,
     ActivityEnrolment,
+    Category,
     Compensation,
+    CompensationCorrection,
+    Mentor,
     Session,
     WorkflowStep,
 )
@@ -45,6 +56,9 @@ def _details(data) -> services.ActivityDetails:
         gender_restriction=data["gender_restriction"],
         working_group_id=data["working_group"].pk if data.get("working_group") else None,
         intervention_id=data["intervention"].pk if data.get("intervention") else None,
+        kind=data.get("kind") or "nad",
+        mentor_id=data["mentor"].pk if data.get("mentor") else None,
+        placement_id=data["placement"].pk if data.get("placement") else None,
     )
 
 
@@ -66,6 +80,7 @@ def activity_list(request):
         hub_id=data["hub"].pk if data.get("hub") else None,
         status=data.get("status", ""),
         category=data.get("category", ""),
+        kind=data.get("kind", ""),
     )
     page = Paginator(
         selectors.activities_list(membership=membership, filters=filters), 30
@@ -127,6 +142,7 @@ def activity_edit(request, pk: int):
         request.POST or None, initial=forms.ActivityForm.initial_for(activity)
     )
     form.fields["association"].disabled = True
+    form.fields["kind"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(
@@ -174,7 +190,7 @@ def activity_detail(request, pk: int):
             "activity": activity,
             "checks": checks,
             "all_passed": rules.all_passed(checks),
-            "rule_labels": rules.RULE_LABELS,
+            "rule_labels": rules.ALL_RULE_LABELS,
             "sessions": sessions,
             "today": timezone.localdate(),
             "costs": list(activity.costs.all()),
@@ -206,6 +222,9 @@ def activity_detail(request, pk: int):
             "place_form": place_form,
             "compensation": activity.compensations.first(),
             "min_share": selectors.rule_settings().min_attendance_share,
+            "meeting_form": forms.MeetingForm()
+            if activity.kind == "mentorship" and any(p.visible for p in places)
+            else None,
         },
     )
 
@@ -235,7 +254,12 @@ def activity_approve(request, pk: int):
         messages.error(request, "Aktiviteten kan inte godkännas ännu:")
         _flash(request, exc)
     else:
-        messages.success(request, "Aktiviteten är godkänd som NAD-aktivitet.")
+        messages.success(
+            request,
+            "Aktiviteten är godkänd som NAD-aktivitet."
+            if activity.is_nad
+            else f"Aktiviteten är godkänd ({activity.get_kind_display().lower()}).",
+        )
     return redirect("activities:detail", request.federation.slug, activity.pk)
 
 
@@ -468,6 +492,7 @@ def attendance_sheet(request, session_pk: int):
             messages.success(request, "Närvaron är sparad.")
             return redirect("activities:attendance_sheet", request.federation.slug, session.pk)
     rows = selectors.attendance_sheet(membership=membership, session=session)
+    frozen = services.frozen_compensation(session)
     return render(
         request,
         "activities/attendance_sheet.html",
@@ -475,7 +500,10 @@ def attendance_sheet(request, session_pk: int):
             "session": session,
             "activity": session.activity,
             "rows": rows,
-            "can_record": not session.cancelled and session.date <= timezone.localdate(),
+            "frozen": services.frozen_message(frozen, session.date) if frozen else "",
+            "can_record": not session.cancelled
+            and session.date <= timezone.localdate()
+            and frozen is None,
             "present_count": sum(1 for r in rows if r.present),
         },
     )
@@ -515,6 +543,85 @@ def attendance_toggle(request, session_pk: int, place_pk: int):
     )
 
 
+def _parse_marks(body: bytes) -> list[services.Mark]:
+    """The phone's marks: {"marks": [{"place": id, "present": bool, "at": ISO time, "device"}]}."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError as exc:
+        raise ValidationError("Markeringarna är inte giltig JSON.") from exc
+    marks = data.get("marks") if isinstance(data, dict) else None
+    if not isinstance(marks, list) or not marks or len(marks) > 500:
+        raise ValidationError("Skicka 1–500 markeringar i fältet marks.")
+    parsed = []
+    for number, item in enumerate(marks, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError(f"Markering {number} är inte ett objekt.")
+        place, present, at = item.get("place"), item.get("present"), item.get("at")
+        if not isinstance(place, int) or isinstance(place, bool):
+            raise ValidationError(f"Markering {number}: place ska vara ett heltal.")
+        if not isinstance(present, bool):
+            raise ValidationError(f"Markering {number}: present ska vara true eller false.")
+        when = parse_datetime(at) if isinstance(at, str) else None
+        if when is None or timezone.is_naive(when):
+            raise ValidationError(f"Markering {number}: at ska vara en tid med tidszon (ISO 8601).")
+        device = item.get("device") or ""
+        parsed.append(services.Mark(place, present, when, str(device)[:40]))
+    return parsed
+
+
+@federation_view()
+@require_POST
+def attendance_sync(request, session_pk: int):
+    """The phone sends its queued marks; one result per mark (see services.attendance_sync)."""
+    session = _session_for_attendance(request, session_pk)
+    try:
+        marks = _parse_marks(request.body)
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.messages}, status=400)
+    results = services.attendance_sync(
+        actor=request.user, membership=request.membership, session=session, marks=marks
+    )
+    return JsonResponse({"session": session.pk, "results": results})
+
+
+@federation_view(Perm.RECORD_ATTENDANCE)
+def attendance_sw(request):
+    """The service worker, from its static file, served under the attendance pages so that it
+    may control them (a worker controls only pages below its own address)."""
+    path = finders.find("stegvis/js/attendance-sw.js")
+    with open(path, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@federation_view(Perm.RECORD_ATTENDANCE)
+def attendance_manifest(request):
+    home = reverse("activities:attendance_home", args=[request.federation.slug])
+    manifest = {
+        "name": f"Närvaro – {request.federation.name}",
+        "short_name": "Närvaro",
+        "lang": "sv",
+        "start_url": home,
+        "scope": home,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f6f5c",
+        "icons": [
+            {
+                "src": static("stegvis/img/narvaro.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+            }
+        ],
+    }
+    return JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 # --- Compensation -----------------------------------------------------------------------------
 
 
@@ -550,6 +657,7 @@ def compensation_list(request):
             "form": form,
             "compensations": compensations,
             "total": sum(c.amount_sek for c in compensations),
+            "amounts": _amounts(compensations),
             "awaiting": list(selectors.activities_awaiting_compensation()[:20])
             if membership.has_perm(Perm.MANAGE_ACTIVITIES)
             else [],
@@ -559,6 +667,25 @@ def compensation_list(request):
             "manage": membership.has_perm(Perm.MANAGE_ACTIVITIES),
         },
     )
+
+
+def _amounts(compensations) -> dict[str, int]:
+    """Paid, corrected and pending money over the listed compensations."""
+    totals = {"approved": 0, "corrected": 0, "total": 0, "paid": 0, "pending": 0}
+    for compensation in compensations:
+        if not compensation.is_frozen:
+            continue
+        for key, value in services.compensation_paid_amounts(compensation).items():
+            totals[key] += value
+    return totals
+
+
+def _correction_form(compensation, data=None):
+    sessions = Session.objects.filter(
+        activity_id=compensation.activity_id, cancelled=False, date__lte=compensation.period_end
+    ).order_by("date")
+    places = ActivityEnrolment.objects.filter(activity_id=compensation.activity_id).order_by("pk")
+    return forms.CorrectionForm(data, sessions=sessions, places=places.values_list("pk", flat=True))
 
 
 @federation_view(Perm.MANAGE_ACTIVITIES)
@@ -582,6 +709,10 @@ def compensation_compute(request, pk: int):
 
 @federation_view()
 def compensation_detail(request, pk: int):
+    return _compensation_page(request, pk)
+
+
+def _compensation_page(request, pk: int, correction_form=None):
     membership = request.membership
     _require_compensation_access(membership)
     compensation = get_object_or_404(
@@ -589,6 +720,9 @@ def compensation_detail(request, pk: int):
         pk=pk,
     )
     basis = compensation.basis
+    corrections = list(compensation.corrections.select_related("session", "created_by"))
+    for correction in corrections:
+        correction.settle_form = forms.SettleForm(auto_id=f"id_k{correction.pk}_%s")
     return render(
         request,
         "activities/compensation_detail.html",
@@ -602,8 +736,68 @@ def compensation_detail(request, pk: int):
             "paid_form": forms.PaidForm(),
             "approve": membership.has_perm(Perm.APPROVE_COMPENSATION),
             "manage": membership.has_perm(Perm.MANAGE_ACTIVITIES),
+            "corrections": corrections,
+            "amounts": services.compensation_paid_amounts(compensation),
+            "correction_form": correction_form or _correction_form(compensation),
         },
     )
+
+
+@federation_view(Perm.APPROVE_COMPENSATION)
+@require_POST
+def compensation_correct(request, pk: int):
+    """Correct frozen attendance behind an approved or paid compensation."""
+    compensation = get_object_or_404(Compensation.objects.select_related("activity"), pk=pk)
+    form = _correction_form(compensation, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = services.compensation_correct(
+                actor=request.user,
+                membership=request.membership,
+                compensation=compensation,
+                session=get_object_or_404(Session, pk=data["session"]),
+                place=get_object_or_404(ActivityEnrolment, pk=data["place"]),
+                present=data["present"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Rättelsen är sparad: {correction.entry.lower()} {correction.amount_sek:+d} kr "
+                "på nästa utbetalningsunderlag."
+                if correction.amount_sek
+                else "Rättelsen är sparad. Den ändrar inte beloppet.",
+            )
+            return redirect(
+                "activities:compensation_detail", request.federation.slug, compensation.pk
+            )
+    return _compensation_page(request, pk, correction_form=form)
+
+
+@federation_view(Perm.APPROVE_COMPENSATION)
+@require_POST
+def correction_settle(request, pk: int, correction_pk: int):
+    correction = get_object_or_404(CompensationCorrection, compensation_id=pk, pk=correction_pk)
+    form = forms.SettleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange datum för regleringen.")
+    else:
+        try:
+            services.correction_settle(
+                actor=request.user,
+                membership=request.membership,
+                correction=correction,
+                settled_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Rättelsen är markerad som reglerad.")
+    return redirect("activities:compensation_detail", request.federation.slug, pk)
 
 
 @federation_view(Perm.APPROVE_COMPENSATION)
@@ -650,7 +844,13 @@ def payout_report(request, fmt: str):
         selectors.compensations_list(membership=membership, filters=filters)
     )
     report = payout.build_report(
-        compensations, start=filters.start, end=filters.end, federation_name=request.federation.name
+        compensations,
+        start=filters.start,
+        end=filters.end,
+        federation_name=request.federation.name,
+        corrections=payout.report_corrections(
+            association_id=filters.association_id, start=filters.start, end=filters.end
+        ),
     )
     audit.log(
         actor=request.user,
@@ -690,8 +890,13 @@ def placement_list(request):
         request.POST or None, initial={"offered_by": membership.authority_id}
     )
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "languages_text"}
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("languages_text", "requirements_text")
+        }
         fields["languages"] = forms.split_list(form.cleaned_data["languages_text"])
+        fields["requirements"] = forms.split_list(form.cleaned_data["requirements_text"])
         try:
             placement = services.placement_create(
                 actor=request.user, membership=membership, **fields
@@ -763,3 +968,127 @@ def placement_detail(request, pk: int):
             "form": form,
         },
     )
+
+
+# --- Mentors ----------------------------------------------------------------------------------
+
+
+def _pairable(membership):
+    from stegvis.participants.selectors import enrolments_in_scope
+
+    return (
+        enrolments_in_scope(membership)
+        .filter(end_date__isnull=True)
+        .select_related("participant", "intervention")
+        .order_by("participant__first_name", "participant__last_name")
+    )
+
+
+@federation_view(Perm.VIEW_ACTIVITIES)
+def mentor_list(request):
+    """Mentors and guides with their ongoing mentorships (counts only)."""
+    membership = request.membership
+    manage = membership.has_perm(Perm.MANAGE_ACTIVITIES)
+    form = forms.MentorForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied("Din roll har inte behörighet att lägga upp mentorer.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                mentor = services.mentor_create(
+                    actor=request.user,
+                    membership=membership,
+                    name=data["name"],
+                    kind=data["kind"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    municipality=data["municipality"],
+                    languages=forms.split_list(data["languages"]),
+                    interests=data["interests"],
+                    availability=data["availability"],
+                    max_mentees=data["max_mentees"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{mentor.name} är upplagd som mentor.")
+                return redirect("activities:mentors", request.federation.slug)
+    mentors = list(
+        Mentor.objects.annotate(
+            ongoing=Count(
+                "mentorships__places",
+                filter=Q(
+                    mentorships__status=Activity.Status.APPROVED,
+                    mentorships__places__status=ActivityEnrolment.Status.ACTIVE,
+                ),
+            )
+        ).order_by("-active", "name")
+    )
+    day_names = dict(forms.WEEKDAYS)
+    categories = dict(Category.choices)
+    for mentor in mentors:
+        mentor.days = ", ".join(day_names[d] for d in mentor.availability if d in day_names)
+        mentor.interest_labels = ", ".join(categories.get(i, i) for i in mentor.interests)
+    pair_form = None
+    if can_see_personal_data(membership):
+        pair_form = forms.PairForm(enrolments=_pairable(membership))
+    return render(
+        request,
+        "activities/mentors.html",
+        {"mentors": mentors, "form": form, "manage": manage, "pair_form": pair_form},
+    )
+
+
+@federation_view()
+@require_POST
+def mentor_pair(request):
+    membership = request.membership
+    if not can_see_personal_data(membership):
+        raise PermissionDenied("Din roll har inte behörighet till deltagare.")
+    form = forms.PairForm(request.POST, enrolments=_pairable(membership))
+    if not form.is_valid():
+        messages.error(request, "Välj mentor, deltagare och startdatum.")
+        return redirect("activities:mentors", request.federation.slug)
+    data = form.cleaned_data
+    try:
+        place = services.mentorship_pair(
+            actor=request.user,
+            membership=membership,
+            mentor=data["mentor"],
+            enrolment=data["enrolment"],
+            start_date=data["start_date"],
+        )
+    except ValidationError as exc:
+        messages.error(request, "Mentorn kunde inte paras ihop med deltagaren:")
+        _flash(request, exc)
+        return redirect("activities:mentors", request.federation.slug)
+    messages.success(request, f"{data['mentor'].name} är mentor för deltagaren.")
+    return redirect("activities:detail", request.federation.slug, place.activity_id)
+
+
+@federation_view()
+@require_POST
+def meeting_log(request, pk: int):
+    membership = request.membership
+    activity = selectors.activity_get(membership=membership, pk=pk)
+    if not can_see_personal_data(membership):
+        raise Http404("Sidan finns inte.")
+    form = forms.MeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange mötets datum.")
+    else:
+        try:
+            services.meeting_log(
+                actor=request.user,
+                membership=membership,
+                activity=activity,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                attended=form.cleaned_data["attended"],
+            )
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Mötet är loggat.")
+    return redirect(f"{_detail_url(request, activity)}#moten")

@@ -32,8 +32,10 @@ class ActivityOut(Schema):
     title: str
     category: str
     status: str
-    association_id: int
-    association: str = Field(..., alias="association.name")
+    kind: str = Field(..., description="nad, group, study_visit, mentorship eller placement")
+    association_id: int | None
+    association: str | None = Field(None, description="Föreningen (bara NAD-aktiviteter)")
+    organiser: str = Field(..., description="Förening, mentor, arbetsgivare eller förbundet")
     hub_id: int | None
     intervention_id: int | None
     description: str
@@ -48,6 +50,10 @@ class ActivityOut(Schema):
     gender_restriction: str
     quality_approved_on: date | None
     approved_on: date | None
+
+    @staticmethod
+    def resolve_association(obj) -> str | None:
+        return obj.association.name if obj.association_id else None
 
 
 class ActivityListItem(ActivityOut):
@@ -111,7 +117,7 @@ def get_activity(request, activity_id: PathId):
     activity = selectors.activity_get(membership=request.membership, pk=activity_id)
     activity.free_places = selectors.free_places(activity)
     activity.checks = [
-        {**vars(check), "label": rules.RULE_LABELS.get(check.key, check.key)}
+        {**vars(check), "label": rules.ALL_RULE_LABELS.get(check.key, check.key)}
         for check in selectors.activity_checks(activity)
     ]
     return activity

@@ -42,6 +42,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Aktiviteter", "activities:list", Perm.VIEW_ACTIVITIES, ACTIVITIES),
     NavItem("Matchning", "matching:run", Perm.RUN_MATCHING, ACTIVITIES),
     NavItem("Praktik och arbetsträning", "activities:placements", Perm.VIEW_ACTIVITIES, ACTIVITIES),
+    NavItem("Mentorer", "activities:mentors", Perm.VIEW_ACTIVITIES, ACTIVITIES),
     NavItem("Ersättningar", "activities:compensations", Perm.MANAGE_ACTIVITIES, ACTIVITIES),
     NavItem("Ersättningar", "activities:compensations", Perm.APPROVE_COMPENSATION, ACTIVITIES),
     NavItem("Insatser", "interventions:list", Perm.VIEW_AGGREGATES, RESULTS),

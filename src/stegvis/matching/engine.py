@@ -28,7 +28,7 @@ Rules the results follow:
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import NamedTuple
@@ -299,3 +299,58 @@ def _canonical(value: Hashable) -> tuple:
 
 def _show(value) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def optimal_assign_kinds(
+    participants: Iterable[Hashable],
+    opportunities: Iterable[Opportunity],
+    pairs: Iterable[Pair],
+    kinds: Mapping[Hashable, Hashable],
+) -> MatchResult:
+    """Like ``optimal_assign``, but a person may get one proposal per kind of opportunity
+    (``kinds`` maps every opportunity id to its kind: an activity, a placement, a mentor).
+
+    One min-cost flow: every person enters once per kind (the participant node becomes the
+    pair (person, kind)), so the same solver and rules apply and the total over all kinds is
+    the largest possible. Proposals come in the order the participants were given, and for
+    one participant in the order of the kinds' first opportunities; ``unassigned`` lists those
+    with no proposal of any kind."""
+    people = list(participants)
+    opportunities = list(opportunities)
+    order: dict[Hashable, int] = {}
+    for i, opportunity in enumerate(opportunities):
+        if opportunity.id not in kinds:
+            raise InvalidInstance("opportunities", i, f"{_show(opportunity.id)} saknar slag.")
+        order.setdefault(kinds[opportunity.id], len(order))
+    known = set(people)
+    split = []
+    for i, pair in enumerate(pairs):
+        if type(pair) is not Pair:
+            pair = Pair(*pair)
+        if pair.participant not in known:
+            raise InvalidInstance("pairs", i, f"okänd deltagare {_show(pair.participant)}.")
+        if pair.opportunity not in kinds:
+            raise InvalidInstance("pairs", i, f"okänd aktivitet {_show(pair.opportunity)}.")
+        split.append(pair._replace(participant=(pair.participant, kinds[pair.opportunity])))
+    seen: dict[Hashable, int] = {}
+    for i, pid in enumerate(people):
+        if pid in seen:
+            raise InvalidInstance(
+                "participants", i, f"{_show(pid)} finns redan som nr {seen[pid] + 1}."
+            )
+        seen[pid] = i
+    nodes = [(pid, kind) for pid in people for kind in order]
+    result = optimal_assign(nodes, opportunities, split)
+    proposals = sorted(
+        (
+            Proposal(p.participant[0], p.opportunity, p.score, p.explanation)
+            for p in result.proposals
+        ),
+        key=lambda p: (seen[p.participant], order[kinds[p.opportunity]]),
+    )
+    assigned = {p.participant for p in proposals}
+    return MatchResult(
+        proposals=tuple(proposals),
+        unassigned=tuple(pid for pid in people if pid not in assigned),
+        total_score=result.total_score,
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 
-from stegvis.activities.models import Activity, Session
+from stegvis.activities.models import Activity, Category, Mentor, Placement, Session
 from stegvis.core.models import Hub
 from stegvis.matching.scoring import OpportunityFeatures, ParticipantFeatures
 from stegvis.participants.models import Enrolment
@@ -104,5 +104,51 @@ def activity_features(
             hub=activity.hub.slug if activity.hub_id else "",
             schedule=frozenset(schedules[activity.pk]),
             gender=activity.gender_restriction,
+        )
+    return features
+
+
+# A workplace and a mentor both build Swedish and a network (NAD's language and network needs).
+WORKPLACE_SERVES = frozenset({"language", "network"})
+
+
+def placement_features(placements: Iterable[Placement]) -> dict[int, OpportunityFeatures]:
+    """A placement: its sector against interests, the languages spoken at the workplace (one
+    must be shared: no interpreter at work), and where it is."""
+    features = {}
+    for placement in placements:
+        features[placement.pk] = OpportunityFeatures(
+            serves=WORKPLACE_SERVES,
+            topics=frozenset({placement.get_sector_display()}) if placement.sector else frozenset(),
+            languages=frozenset(lang.casefold() for lang in placement.languages or []),
+            municipality=placement.municipality,
+            hub=placement.hub.slug if placement.hub_id else "",
+        )
+    return features
+
+
+def placement_notes(placement: Placement) -> tuple[str, ...]:
+    """Explanation lines that do not change the score: who and what to check with the employer."""
+    notes = [f"Arbetsgivare: {placement.employer}"]
+    if placement.sector:
+        notes.append(f"Bransch: {placement.get_sector_display()}")
+    notes.extend(f"Krav att stämma av: {req}" for req in placement.requirements or [])
+    return tuple(notes)
+
+
+def mentor_features(mentors: Iterable[Mentor]) -> dict[int, OpportunityFeatures]:
+    """A mentor: interests as topics, languages (one must be shared), days to meet."""
+    labels = dict(Category.choices)
+    features = {}
+    for mentor in mentors:
+        features[mentor.pk] = OpportunityFeatures(
+            serves=WORKPLACE_SERVES,
+            topics=frozenset(labels.get(i, i) for i in mentor.interests or []),
+            languages=frozenset(lang.casefold() for lang in mentor.languages or []),
+            municipality=mentor.municipality,
+            hub=mentor.hub.slug if mentor.hub_id else "",
+            meeting_days=frozenset(
+                WEEKDAYS_SV[d] for d in mentor.availability or [] if 0 <= d < len(WEEKDAYS_SV)
+            ),
         )
     return features

@@ -23,7 +23,7 @@ class OverrideForm(forms.Form):
     def __init__(self, *args, activities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = activities
-        self.fields["activity"].label_from_instance = lambda a: f"{a.title} ({a.association.name})"
+        self.fields["activity"].label_from_instance = lambda a: f"{a.title} ({a.organiser})"
 
 
 def open_activity_queryset(ids):

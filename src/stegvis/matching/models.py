@@ -51,8 +51,40 @@ class Proposal(TenantModel):
     enrolment = models.ForeignKey(
         "participants.Enrolment", on_delete=models.CASCADE, related_name="match_proposals"
     )
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", "Aktivitet"
+        PLACEMENT = "placement", "Praktik eller arbetsträning"
+        MENTOR = "mentor", "Mentor"
+
+    kind = models.CharField("slag", max_length=10, choices=Kind.choices, default=Kind.ACTIVITY)
     activity = models.ForeignKey(
-        "activities.Activity", on_delete=models.CASCADE, related_name="match_proposals"
+        "activities.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_proposals",
+    )
+    placement = models.ForeignKey(
+        "activities.Placement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_proposals",
+    )
+    mentor = models.ForeignKey(
+        "activities.Mentor",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_proposals",
+    )
+    booking = models.ForeignKey(
+        "activities.PlacementBooking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     score = models.FloatField("poäng")
     # The factors that made the score, in Swedish ("Samma kommun (+1,5)").
@@ -91,4 +123,17 @@ class Proposal(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Förslag {self.enrolment_id} → {self.activity_id} ({self.score})"
+        return f"Förslag {self.enrolment_id} → {self.target} ({self.score})"
+
+    @property
+    def target(self):
+        """What is proposed: the activity, the placement or the mentor."""
+        return self.activity or self.placement or self.mentor
+
+    @property
+    def target_title(self) -> str:
+        if self.kind == self.Kind.PLACEMENT:
+            return f"{self.placement.title}, {self.placement.employer}"
+        if self.kind == self.Kind.MENTOR:
+            return str(self.mentor)
+        return self.activity.title

@@ -74,6 +74,8 @@ class OpportunityFeatures:
     hub: str = ""
     schedule: frozenset[str] = frozenset()  # slots its sessions take; all must fit
     gender: str = ""  # only for this gender; "" when open to everyone
+    # Weekdays (e.g. "tis") a mentor can meet; one of them must suit the participant.
+    meeting_days: frozenset[str] = frozenset()
 
 
 def pair_blockers(participant: ParticipantFeatures, opportunity: OpportunityFeatures) -> list[str]:
@@ -93,6 +95,9 @@ def pair_blockers(participant: ParticipantFeatures, opportunity: OpportunityFeat
         clash = sorted(s for s in opportunity.schedule if _norm(s) not in available)
         if clash:
             blockers.append(f"Krockar med schemat: {', '.join(clash)}")
+        days = {_norm(d) for d in opportunity.meeting_days}
+        if days and not any(slot.split("-")[0] in days for slot in available):
+            blockers.append("Inga gemensamma dagar att träffas")
     return blockers
 
 

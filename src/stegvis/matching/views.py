@@ -48,7 +48,7 @@ def run(request):
     if show_names:
         choices = forms.open_activity_queryset(open_ids)
         for proposal in proposals:
-            if proposal.visible and proposal.status == "proposed":
+            if proposal.visible and proposal.status == "proposed" and proposal.activity_id:
                 proposal.override_form = forms.OverrideForm(
                     prefix=f"p{proposal.pk}", activities=choices
                 )
@@ -78,7 +78,13 @@ def decide(request, pk: int):
     try:
         if action == "accept":
             services.proposal_accept(actor=request.user, membership=membership, proposal=proposal)
-            messages.success(request, f"Platsen i {proposal.activity.title} är skapad.")
+            messages.success(
+                request,
+                {
+                    "placement": f"Bokad på {proposal.target_title}.",
+                    "mentor": f"Ihopparad med {proposal.target_title}.",
+                }.get(proposal.kind, f"Platsen i {proposal.target_title} är skapad."),
+            )
         elif action == "reject":
             services.proposal_reject(
                 actor=request.user,

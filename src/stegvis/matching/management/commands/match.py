@@ -9,6 +9,11 @@ places). Output, the same shape as ``match-file`` with each assignment's explana
                       "explanation": ["Behov: språk (+1,5)", ...]}, ...],
      "unassigned": ["15", ...], "total_score": 4.0}
 
+Placements and mentors are matched in the same round (one proposal per kind and person). With
+``--kinds`` they are listed too, apart so the activity assignments keep their shape:
+``"placement_assignments"`` with ``"placement"`` and ``"mentor_assignments"`` with ``"mentor"``
+instead of ``"activity"``. ``unassigned`` and ``total_score`` concern the activity assignments.
+
 Ids are the participant's and the activity's ids as strings. Nothing is stored: staff decide
 on proposals in the web interface (Matchning). The read is written to the audit log.
 """
@@ -39,6 +44,11 @@ class Command(StegvisCommand):
         parser.add_argument(
             "--format", choices=["json", "text"], default="json", help="Utdataformat."
         )
+        parser.add_argument(
+            "--kinds",
+            action="store_true",
+            help="Visa även förslag på praktik/arbetsträning och mentorer.",
+        )
 
     def handle(self, *args, **options):
         federation = get_federation(options["federation"])
@@ -64,31 +74,56 @@ class Command(StegvisCommand):
                     "hub": hub.slug if hub else "",
                     "participants": len(proposed.enrolments),
                     "activities": len(proposed.activities),
+                    "placements": len(proposed.placements),
+                    "mentors": len(proposed.mentors),
                     "proposals": len(result.proposals),
                 },
             )
-        output = {
-            "assignments": [
+        activity_proposals = proposed.of_kind("activity")
+        offered = {p.participant for p in activity_proposals}
+
+        def listing(proposals, key):
+            return [
                 {
                     "participant": participant_of[p.participant],
-                    "activity": str(p.opportunity),
+                    key: str(p.opportunity),
                     "score": float(p.score),
                     "explanation": list(p.explanation),
                 }
-                for p in result.proposals
+                for p in proposals
+            ]
+
+        output = {
+            "assignments": listing(activity_proposals, "activity"),
+            "unassigned": [
+                participant_of[pk]
+                for pk in proposed.enrolments
+                if pk in proposed.waiting and pk not in offered
             ],
-            "unassigned": [participant_of[pk] for pk in result.unassigned],
-            "total_score": float(result.total_score),
+            "total_score": float(sum(p.score for p in activity_proposals)),
         }
+        if options["kinds"]:
+            output["placement_assignments"] = listing(proposed.of_kind("placement"), "placement")
+            output["mentor_assignments"] = listing(proposed.of_kind("mentor"), "mentor")
         if options["format"] == "text":
             self.stdout.write(
-                f"{len(result.proposals)} av {len(proposed.enrolments)} deltagare får ett förslag "
+                f"{len(activity_proposals)} av {len(proposed.waiting)} deltagare får ett förslag "
                 f"i {len(proposed.activities)} aktiviteter."
             )
-            for item in output["assignments"]:
+            if options["kinds"]:
                 self.stdout.write(
-                    f"  {item['participant']} → {item['activity']} ({item['score']}): "
-                    + "; ".join(item["explanation"])
+                    f"{len(output['placement_assignments'])} förslag på praktik och "
+                    f"{len(output['mentor_assignments'])} på mentor."
                 )
+            for key, items in (
+                ("activity", output["assignments"]),
+                ("placement", output.get("placement_assignments", [])),
+                ("mentor", output.get("mentor_assignments", [])),
+            ):
+                for item in items:
+                    self.stdout.write(
+                        f"  {item['participant']} → {key} {item[key]} ({item['score']}): "
+                        + "; ".join(item["explanation"])
+                    )
         else:
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
