@@ -256,38 +256,20 @@ def test_attendance_rules_of_the_web_apply_per_row(
     assert attendance_count(federation) == 0
 
 
-def test_leader_imports_attendance_only_for_his_own_activity(
-    federation, course, leader, association, coordinator, login, upload
-):
-    _activity, sessions, people = course
-    other = activity_services.activity_create(
-        actor=coordinator.user,
-        membership=coordinator,
-        association=association,
-        details=activity_services.ActivityDetails(title="Annan", category="sport"),
-    )
+def test_leader_has_no_attendance_import_and_no_import_menu(federation, leader, login):
+    """The file names activities by number and people by personnummer or D-number, which a
+    leader never sees: he records attendance on the session's list instead."""
     client = login(leader)
-    job = commit(
-        client,
-        federation,
-        job_of(federation, upload("attendance", csv_bytes(ATTENDANCE, *attendance_rows(*course)))),
-    )
-    assert job.status == ImportJob.Status.DONE
-    job = job_of(
-        federation,
-        upload(
-            "attendance",
-            csv_bytes(ATTENDANCE, f"{other.pk},{sessions[0].date},{people[0].personal_number},,ja"),
-        ),
-    )
-    assert job.errors[0].startswith("Rad 2, fält activity_id: Ingen aktivitet")
+    assert client.get("/f/alfa/import/attendance/ny/").status_code == 403
+    page = client.get("/f/alfa/narvaro/").content.decode()
+    assert "/f/alfa/import/" not in page
 
 
 @pytest.mark.parametrize(
     ("role", "status"),
     [
         (Role.FEDERATION_ADMIN, 200),
-        (Role.ASSOCIATION_LEADER, 200),
+        (Role.ASSOCIATION_LEADER, 403),
         (Role.ASSOCIATION_COORDINATOR, 403),
         (Role.CASE_WORKER, 403),
         (Role.INTERVENTION_LEAD, 403),

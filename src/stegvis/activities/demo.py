@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from django.utils import timezone
+
 from stegvis.activities import services
 from stegvis.activities.models import (
     Activity,
@@ -398,6 +400,10 @@ def _sessions(ctx, activity, phase) -> None:
     else:
         first = today + timedelta(days=rng.randint(5, 20))
     hour = rng.choice([10, 13, 17, 18])
+    if phase == "running" and activity.leaders.exists():
+        # Today's meeting has begun whenever the demo is loaded: the leader can fill in the list
+        # (attendance is refused before a session starts).
+        hour = max(0, min(21, timezone.localtime().hour - 1))
     Session.objects.bulk_create(
         [
             Session(

@@ -140,6 +140,25 @@ class SessionsForm(forms.Form):
     start_time = forms.TimeField(label="Börjar", required=False, widget=TIME)
     end_time = forms.TimeField(label="Slutar", required=False, widget=TIME)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from stegvis.activities.services import sessions_validate
+
+        data = super().clean()
+        try:
+            sessions_validate(
+                count=data.get("count") or 1,
+                every_days=data.get("every_days") or 1,
+                start_time=data.get("start_time"),
+                end_time=data.get("end_time"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, errors)
+        return data
+
 
 class CostForm(forms.Form):
     kind = forms.ChoiceField(label="Slag", choices=ActivityCost.Kind.choices)

@@ -261,6 +261,23 @@ class Session(TenantModel):
     def is_held_by(self, day) -> bool:
         return not self.cancelled and self.date <= day
 
+    def has_started(self, now=None) -> bool:
+        """Begun by ``now`` (local time): an earlier day, or today at or after its start time
+        (a session without a time counts from the start of its day)."""
+        now = timezone.localtime(now)
+        if self.date != now.date():
+            return self.date < now.date()
+        return self.start_time is None or self.start_time <= now.time()
+
+    @staticmethod
+    def started_q(now=None) -> models.Q:
+        """``has_started`` as a query filter."""
+        now = timezone.localtime(now)
+        return models.Q(date__lt=now.date()) | models.Q(
+            models.Q(start_time__isnull=True) | models.Q(start_time__lte=now.time()),
+            date=now.date(),
+        )
+
 
 class ActivityEnrolment(TenantModel):
     """A participant's place in an activity: links an intervention enrolment to the activity."""

@@ -505,8 +505,10 @@ def attendance_record(
         raise PermissionDenied("Du leder inte den här aktiviteten.")
     if session.cancelled:
         raise ValidationError("Tillfället är inställt.")
-    if session.date > timezone.localdate():
-        raise ValidationError("Närvaro kan inte registreras för ett kommande tillfälle.")
+    if not session.has_started():
+        raise ValidationError(
+            "Närvaro kan inte registreras för ett kommande tillfälle: det har inte börjat än."
+        )
     row, created = Attendance.objects.update_or_create(
         session=session,
         place=place,
@@ -669,8 +671,16 @@ def compensation_mark_paid(
     _require(membership, Perm.APPROVE_COMPENSATION)
     if compensation.status != Compensation.Status.APPROVED:
         raise ValidationError("Bara en godkänd ersättning kan markeras som utbetald.")
+    paid_on = paid_on or timezone.localdate()
+    if compensation.approved_on and paid_on < compensation.approved_on:
+        raise ValidationError(
+            {
+                "paid_on": "Utbetalningen kan inte ligga före godkännandet "
+                f"({compensation.approved_on:%Y-%m-%d})."
+            }
+        )
     compensation.status = Compensation.Status.PAID
-    compensation.paid_on = paid_on or timezone.localdate()
+    compensation.paid_on = paid_on
     compensation.paid_by = actor if getattr(actor, "pk", None) else None
     compensation.payment_reference = reference
     compensation.save(update_fields=["status", "paid_on", "paid_by", "payment_reference"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -83,32 +84,38 @@ def activity_new(request):
         request.POST or None, initial={"association": request.GET.get("forening")}
     )
     sessions_form = forms.SessionsForm(request.POST or None, prefix="s")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if request.method == "POST":
         wants_sessions = bool(request.POST.get("s-first_date"))
-        if not wants_sessions or sessions_form.is_valid():
+        # Both forms are checked before anything is saved, so every error shows at once.
+        valid = form.is_valid()
+        if wants_sessions and not sessions_form.is_valid():
+            valid = False
+        if valid:
+            data = form.cleaned_data
             try:
-                activity = services.activity_create(
-                    actor=request.user,
-                    membership=request.membership,
-                    association=data["association"],
-                    details=_details(data),
-                    leaders=list(data["leaders"]),
-                )
-                if wants_sessions:
-                    s = sessions_form.cleaned_data
-                    services.sessions_create(
+                # One transaction for the whole submit: a refused series leaves no draft behind.
+                with transaction.atomic():
+                    activity = services.activity_create(
                         actor=request.user,
                         membership=request.membership,
-                        activity=activity,
-                        first_date=s["first_date"],
-                        count=s["count"],
-                        every_days=s["every_days"],
-                        start_time=s["start_time"],
-                        end_time=s["end_time"],
+                        association=data["association"],
+                        details=_details(data),
+                        leaders=list(data["leaders"]),
                     )
+                    if wants_sessions:
+                        s = sessions_form.cleaned_data
+                        services.sessions_create(
+                            actor=request.user,
+                            membership=request.membership,
+                            activity=activity,
+                            first_date=s["first_date"],
+                            count=s["count"],
+                            every_days=s["every_days"],
+                            start_time=s["start_time"],
+                            end_time=s["end_time"],
+                        )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(sessions_form if _names_session_field(exc) else form, exc)
             else:
                 messages.success(request, "Aktiviteten är skapad som utkast.")
                 return redirect("activities:detail", request.federation.slug, activity.pk)
@@ -119,6 +126,11 @@ def activity_new(request):
         "activities/form.html",
         {"form": form, "sessions_form": sessions_form, "activity": None},
     )
+
+
+def _names_session_field(exc: ValidationError) -> bool:
+    fields = set(getattr(exc, "error_dict", {}))
+    return bool(fields) and fields <= set(forms.SessionsForm.base_fields)
 
 
 @federation_view(Perm.MANAGE_ACTIVITIES)
@@ -475,7 +487,7 @@ def attendance_sheet(request, session_pk: int):
             "session": session,
             "activity": session.activity,
             "rows": rows,
-            "can_record": not session.cancelled and session.date <= timezone.localdate(),
+            "can_record": not session.cancelled and session.has_started(),
             "present_count": sum(1 for r in rows if r.present),
         },
     )

@@ -20,7 +20,9 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label="E-post", required=False)
     phone = forms.CharField(label="Telefon", max_length=40, required=False)
     title = forms.CharField(label="Titel", max_length=120, required=False)
-    role = forms.ChoiceField(label="Roll", choices=Role.choices)
+    role = forms.ChoiceField(
+        label="Roll", choices=Role.choices, error_messages={"required": "Välj en roll."}
+    )
     authority = forms.ModelChoiceField(
         label="Organisation", queryset=None, required=False, empty_label="–"
     )
@@ -59,9 +61,20 @@ class MemberForm(forms.Form):
         self.fields["interventions"].queryset = Intervention.objects.order_by("code")
         if existing is not None:
             self.fields["username"].disabled = True
+        else:
+            # A new account: no role is chosen for the administrator, least of all the highest.
+            self.fields["role"].choices = [("", "Välj roll…"), *Role.choices]
+            self.fields[
+                "password"
+            ].help_text = "Minst 10 tecken, inte bara siffror och inte ett vanligt lösenord."
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
+        if self.existing is None:
+            from stegvis.core.models import Membership
+
+            if Membership.objects.filter(user__username__iexact=username).exists():
+                raise forms.ValidationError("Personen är redan medarbetare i förbundet.")
         if self.existing is None and User.objects.filter(username__iexact=username).exists():
             # The same person may already work in another federation: add a membership.
             self.reused_user = User.objects.get(username__iexact=username)

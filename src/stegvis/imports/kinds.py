@@ -249,7 +249,9 @@ register(
         "(deltagarens referens, t.ex. D-000123) och present (ja eller nej). Deltagaren ska ha "
         "en plats i aktiviteten; inställda och kommande tillfällen kan inte få närvaro. "
         "Redan registrerad närvaro skrivs över med filens värde.",
-        perms=(Perm.VIEW_ALL_PERSONAL_DATA, Perm.RECORD_ATTENDANCE),
+        # Not for leaders: the file names activities by number and people by personnummer or
+        # D-number, which a leader never sees; he records attendance on the session's list.
+        perms=(Perm.VIEW_ALL_PERSONAL_DATA,),
         parse=_attendance_parse,
         commit=_attendance_commit,
         result_labels={
