@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from stegvis.api.urls import api as stegvis_api
 from stegvis.core import views as core_views
@@ -20,6 +22,11 @@ urlpatterns = [
     path("logga-in/", core_views.LoginView.as_view(), name="login"),
     path("logga-ut/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("tillganglighet/", core_views.accessibility, name="accessibility"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("stegvis/img/favicon.ico"), permanent=True),
+    ),
     path("api/v1/", stegvis_api.urls),
     path("f/<slug:federation_slug>/", include(federation_patterns)),
 ]

@@ -40,7 +40,7 @@ def test_admin_filters_a_report_and_downloads_xlsx(page, demo, screenshot):
     sheet = workbook.worksheets[0]
     assert sheet["A1"].value == "Kod"
     total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Totalt")
-    assert str(total[-1]) == page_total.replace("\u00a0", "")
+    assert str(total[-1]) == page_total.replace("\u202f", "")
 
 
 def test_steering_sees_hidden_small_cells_and_no_downloads(page, demo, screenshot):

@@ -128,7 +128,9 @@ def test_lead_downloads_xlsx_with_the_page_numbers_and_it_is_logged(client, data
     client.force_login(lead.user)
     response = client.get(url("alfa", f"exit-gender.xlsx?intervention=INS-1&{PERIOD}"))
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="alfa-exit-gender-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="alfa-avslutsorsak-och-kon-'
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = {r[0]: list(r[2:]) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["arbete"] == [6, 0, 0, 6]
@@ -140,7 +142,7 @@ def test_lead_downloads_xlsx_with_the_page_numbers_and_it_is_logged(client, data
 def test_csv_download_has_a_byte_order_mark_for_excel(client, data, admin):
     client.force_login(admin.user)
     response = client.get(url("alfa", f"age-gender.csv?{PERIOD}"))
-    assert response.content.startswith("\ufeffkod,benamning".encode())
+    assert response.content.startswith("\ufeffkod;benamning".encode())
 
 
 def test_pdf_and_package_downloads(client, data, admin):

@@ -30,7 +30,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label="Händelse", required=False, choices=[("", "Alla"), *AuditEntry.Action.choices]
     )
-    object_type = forms.CharField(label="Objekttyp", required=False, max_length=60)
+    object_type = forms.ChoiceField(label="Objekttyp", required=False)
     object_id = forms.CharField(label="Objekt-id", required=False, max_length=64)
     date_from = forms.DateField(
         label="Från", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -38,6 +38,13 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="Till", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stegvis.core.audit import object_type_labels
+
+        labels = sorted(object_type_labels().items(), key=lambda item: item[1])
+        self.fields["object_type"].choices = [("", "Alla"), *labels]
 
     def clean(self):
         data = super().clean()
