@@ -126,3 +126,67 @@ def test_attendance_waits_until_the_session_has_started(
     )
     assert Session(date=TODAY).has_started()  # no time: from the start of the day
     assert not Session(date=TODAY + timedelta(days=1)).has_started()
+
+
+def test_quality_approval_is_sent_first_and_recorded_only_by_the_working_group(
+    client, make_activity, coordinator, working_group, federation, make_member
+):
+    from stegvis.core.roles import Role
+
+    activity = make_activity(approve=False)
+    base = f"/f/{federation.slug}/aktiviteter/{activity.pk}"
+    af_worker = make_member(federation, Role.CASE_WORKER, "amira")
+    working_group.members.add(af_worker)
+
+    # The form holds the working-group field it validates.
+    client.force_login(af_worker.user)
+    page = client.get(f"{base}/").content.decode()
+    assert "Inte skickad för godkännande" in page
+    assert 'name="working_group"' not in page
+    response = client.post(
+        f"{base}/kvalitet/", {"working_group": working_group.pk, "note": "Bra"}, follow=True
+    )
+    assert "har inte skickats för godkännande" in response.content.decode()
+
+    # The coordinator sends it; he is not in the group and cannot record its decision.
+    client.force_login(coordinator.user)
+    client.post(f"{base}/skicka/")
+    activity.refresh_from_db()
+    assert activity.submitted_on == TODAY
+    response = client.post(
+        f"{base}/kvalitet/", {"working_group": working_group.pk, "note": "Bra"}, follow=True
+    )
+    assert "Välj en giltig" in response.content.decode() or "Bara medlemmar" in (
+        response.content.decode()
+    )
+    activity.refresh_from_db()
+    assert not activity.is_quality_approved
+
+    # A member of the group records it.
+    client.force_login(af_worker.user)
+    page = client.get(f"{base}/").content.decode()
+    assert 'name="working_group"' in page
+    client.post(f"{base}/kvalitet/", {"working_group": working_group.pk, "note": "Bra upplägg"})
+    activity.refresh_from_db()
+    assert activity.is_quality_approved
+    assert activity.quality_approved_by == af_worker.user
+
+
+def test_only_members_record_quality_approval_in_the_service(
+    make_activity, coordinator, working_group
+):
+    from django.core.exceptions import PermissionDenied
+
+    from stegvis.activities import services
+
+    activity = make_activity(approve=False)
+    services.activity_submit(actor=coordinator.user, membership=coordinator, activity=activity)
+    with pytest.raises(PermissionDenied, match="Bara medlemmar i Samverkansgrupp Nordöst"):
+        services.activity_quality_approve(
+            actor=coordinator.user, membership=coordinator, activity=activity
+        )
+    working_group.members.add(coordinator)
+    services.activity_quality_approve(
+        actor=coordinator.user, membership=coordinator, activity=activity
+    )
+    assert activity.is_quality_approved

@@ -339,6 +339,12 @@ def seed(ctx) -> None:
     for activity, _phase in created:
         if activity in (too_few_leaders, with_fee):
             continue
+        services.activity_submit(
+            actor=coordinator.user,
+            membership=None,
+            activity=activity,
+            on=activity.sessions.order_by("date").first().date - timedelta(days=14),
+        )
         services.activity_quality_approve(
             actor=process_lead.user,
             membership=None,

@@ -24,7 +24,7 @@ def split_list(text: str) -> list[str]:
 
 
 class ActivityFilterForm(forms.Form):
-    q = forms.CharField(label="Sök", required=False)
+    q = forms.CharField(max_length=100, label="Sök", required=False)
     association = forms.ModelChoiceField(
         label="Förening", queryset=None, required=False, empty_label="Alla"
     )
@@ -49,12 +49,16 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label="Rubrik", max_length=160)
     category = forms.ChoiceField(label="Kategori", choices=Category.choices)
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Beskrivning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     serves_language = forms.BooleanField(label="Stärker språket", required=False)
     serves_health = forms.BooleanField(label="Stärker hälsan", required=False)
     serves_network = forms.BooleanField(label="Bygger nätverk", required=False)
     plan = forms.CharField(
+        max_length=5000,
         label="Aktivitetsplan",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -65,6 +69,7 @@ class ActivityForm(forms.Form):
     )
     address = forms.CharField(label="Plats/adress", required=False, max_length=200)
     languages = forms.CharField(
+        max_length=300,
         label="Språk som används",
         required=False,
         help_text="Kommaseparerade, t.ex. svenska, arabiska",
@@ -172,7 +177,10 @@ class StepForm(forms.Form):
     owner = forms.ModelChoiceField(label="Ansvarig", queryset=None, required=False, empty_label="–")
     done_on = forms.DateField(label="Klart", required=False, widget=DATE)
     notes = forms.CharField(
-        label="Anteckningar", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000,
+        label="Anteckningar",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -186,7 +194,20 @@ class StepForm(forms.Form):
 
 
 class QualityForm(forms.Form):
+    working_group = forms.ModelChoiceField(
+        label="Samverkansgrupp",
+        queryset=None,
+        empty_label="Välj samverkansgrupp…",
+        error_messages={"required": "Välj den samverkansgrupp som kvalitetsgodkänner aktiviteten."},
+    )
     note = forms.CharField(label="Samverkansgruppens bedömning", required=False, max_length=500)
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = WorkingGroup.objects.all()
+        if membership is not None:
+            groups = groups.filter(members=membership)  # only a group one belongs to
+        self.fields["working_group"].queryset = groups
 
 
 class CancelForm(forms.Form):
@@ -219,7 +240,7 @@ class PaidForm(forms.Form):
 
 
 class PlacementForm(forms.ModelForm):
-    languages_text = forms.CharField(label="Språk på arbetsplatsen", required=False)
+    languages_text = forms.CharField(max_length=300, label="Språk på arbetsplatsen", required=False)
     # Declared so the tenant querysets are read per request, inside the federation scope.
     offered_by = forms.ModelChoiceField(
         label="Förmedlad av", queryset=None, required=False, empty_label="–"

@@ -20,6 +20,7 @@ from stegvis.activities.models import (
 from stegvis.core import audit
 from stegvis.core.access import federation_view
 from stegvis.core.forms import apply_errors
+from stegvis.core.models import WorkingGroup
 from stegvis.core.roles import Perm
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
 from stegvis.participants.models import Enrolment
@@ -214,7 +215,10 @@ def activity_detail(request, pk: int):
             "can_record": can_record,
             "sessions_form": forms.SessionsForm(prefix="s", initial={"count": 1, "every_days": 7}),
             "cost_form": forms.CostForm(),
-            "quality_form": forms.QualityForm(),
+            "quality_form": forms.QualityForm(
+                membership=membership, initial={"working_group": activity.working_group_id}
+            ),
+            "can_record_quality": WorkingGroup.objects.filter(members=membership).exists(),
             "cancel_form": forms.CancelForm(),
             "place_form": place_form,
             "compensation": activity.compensations.first(),
@@ -253,21 +257,45 @@ def activity_approve(request, pk: int):
 
 @federation_view(Perm.MANAGE_ACTIVITIES)
 @require_POST
-def activity_quality(request, pk: int):
+def activity_submit(request, pk: int):
     activity = selectors.activity_get(membership=request.membership, pk=pk)
-    form = forms.QualityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activity_quality_approve(
-                actor=request.user,
-                membership=request.membership,
-                activity=activity,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _flash(request, exc)
-        else:
-            messages.success(request, "Samverkansgruppens kvalitetsgodkännande är registrerat.")
+    try:
+        services.activity_submit(
+            actor=request.user, membership=request.membership, activity=activity
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Aktiviteten är skickad till {activity.working_group.name} för kvalitetsgodkännande.",
+        )
+    return redirect("activities:detail", request.federation.slug, activity.pk)
+
+
+@federation_view(Perm.VIEW_ACTIVITIES)
+@require_POST
+def activity_quality(request, pk: int):
+    """The working group's quality approval, recorded by one of its members."""
+    activity = selectors.activity_get(membership=request.membership, pk=pk)
+    form = forms.QualityForm(request.POST, membership=request.membership)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("activities:detail", request.federation.slug, activity.pk)
+    try:
+        services.activity_quality_approve(
+            actor=request.user,
+            membership=request.membership,
+            activity=activity,
+            note=form.cleaned_data["note"],
+            working_group=form.cleaned_data["working_group"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, "Samverkansgruppens kvalitetsgodkännande är registrerat.")
     return redirect("activities:detail", request.federation.slug, activity.pk)
 
 
@@ -345,7 +373,12 @@ def sessions_add(request, pk: int):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, f"{len(created)} tillfällen är tillagda.")
+            messages.success(
+                request,
+                "1 tillfälle är tillagt."
+                if len(created) == 1
+                else f"{len(created)} tillfällen är tillagda.",
+            )
     else:
         messages.error(request, "Ange datum och antal tillfällen.")
     return redirect(f"{_detail_url(request, activity)}#tillfallen")
