@@ -43,6 +43,7 @@ class MemberForm(forms.Form):
     )
     responsibilities = forms.CharField(label="Gör vad", max_length=300, required=False)
     password = forms.CharField(
+        max_length=128,
         label="Lösenord",
         required=False,
         strip=False,
@@ -110,7 +111,9 @@ class AuthorityForm(forms.ModelForm):
 
 
 class HubForm(forms.ModelForm):
-    municipalities_text = forms.CharField(label="Kommuner (kommaseparerade)", required=False)
+    municipalities_text = forms.CharField(
+        max_length=1000, label="Kommuner (kommaseparerade)", required=False
+    )
 
     class Meta:
         model = Hub

@@ -14,6 +14,7 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
+        max_length=128,
         label="Lösenord",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -136,7 +136,7 @@ class RegisterForm(forms.Form):
 
 class ReferralForm(forms.Form):
     reason = forms.CharField(
-        label="Skäl till anvisningen", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000, label="Skäl till anvisningen", widget=forms.Textarea(attrs={"rows": 3})
     )
     referred_on = forms.DateField(label="Anvisad", widget=DATE, initial=_today)
     planned_start = forms.DateField(label="Planerad start", required=False, widget=DATE)
@@ -149,6 +149,7 @@ class ReferralForm(forms.Form):
         widget=forms.Select(choices=[("unknown", "Okänt"), ("true", "Ja"), ("false", "Nej")]),
     )
     notes = forms.CharField(
+        max_length=5000,
         label="Anteckningar",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -234,6 +235,7 @@ class HandOverForm(forms.Form):
     to_contact = StaffChoiceField(label="Ny huvudkontakt", queryset=None, empty_label=None)
     handed_over_on = forms.DateField(label="Datum", widget=DATE, initial=_today)
     note = forms.CharField(
+        max_length=5000,
         label="Överlämning – vad behöver den nya huvudkontakten veta?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
