@@ -99,9 +99,7 @@ def latest_run(membership: Membership) -> MatchRun | None:
     """The federation's latest run, whoever made it: a coordinator's proposals are decided on by
     the case workers without running the matching again."""
     return (
-        MatchRun.objects.select_related("created_by", "hub")
-        .order_by("-created_at", "-id")
-        .first()
+        MatchRun.objects.select_related("created_by", "hub").order_by("-created_at", "-id").first()
     )
 
 
