@@ -2,6 +2,7 @@
 
 import pytest
 
+from stegvis.core.admin_views import ORGANISATION_KINDS
 from stegvis.core.roles import Role
 from tests.participants.conftest import register, scope  # noqa: F401  (shared fixtures)
 
@@ -91,3 +92,18 @@ def test_api_docs_load_swagger_ui_from_own_static_files(client):
     assert "/static/ninja/swagger-ui-bundle.js" in body
     assert "cdn" not in body.lower()
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_no_dashes_as_first_choice_in_forms(client, admin, intervention):
+    client.force_login(admin.user)
+    pages = [
+        "/f/alfa/admin/medarbetare/ny/",
+        "/f/alfa/aktiviteter/ny/",
+        "/f/alfa/platser/",
+        "/f/alfa/insatser/INS-1/",
+        *(f"/f/alfa/organisation/{kind}/ny/" for kind in ORGANISATION_KINDS),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "---------" not in response.content.decode(), url

@@ -100,9 +100,16 @@ def test_case_worker_sees_reports_but_cannot_download(client, data, case_worker)
     assert client.get(url("alfa", "age-gender.xlsx")).status_code == 403
 
 
-def test_steering_cannot_download(client, data, steering):
+def test_steering_downloads_the_reports_it_sees_with_small_cells_hidden(client, data, steering):
     client.force_login(steering.user)
-    assert client.get(url("alfa", "age-gender.csv")).status_code == 403
+    page = client.get(url("alfa", f"age-gender/?intervention=INS-1&{PERIOD}")).content.decode()
+    assert "Ladda ner XLSX" in page
+    response = client.get(url("alfa", f"age-gender.csv?intervention=INS-1&{PERIOD}"))
+    assert response.status_code == 200
+    total = response.content.decode("utf-8").splitlines()[-1].split(";")
+    assert total[2:] == ["..", "<5", "0", "8"]
+    entry = AuditEntry.objects.get(action="export", actor_username="stina")
+    assert entry.detail["external"] is True
 
 
 def test_association_leader_has_no_reports(client, data, federation, make_member):

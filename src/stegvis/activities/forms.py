@@ -12,6 +12,7 @@ from stegvis.activities.models import (
     Placement,
 )
 from stegvis.core.models import Association, Authority, Hub, Membership, WorkingGroup
+from stegvis.core.forms import SwedishModelForm
 from stegvis.core.roles import Role
 from stegvis.interventions.models import Intervention
 
@@ -45,7 +46,9 @@ class ActivityFilterForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    association = forms.ModelChoiceField(label="Förening", queryset=None)
+    association = forms.ModelChoiceField(
+        label="Förening", queryset=None, empty_label="Välj förening…"
+    )
     title = forms.CharField(label="Rubrik", max_length=160)
     category = forms.ChoiceField(label="Kategori", choices=Category.choices)
     description = forms.CharField(
@@ -239,7 +242,7 @@ class PaidForm(forms.Form):
     reference = forms.CharField(label="Verifikation", required=False, max_length=60)
 
 
-class PlacementForm(forms.ModelForm):
+class PlacementForm(SwedishModelForm):
     languages_text = forms.CharField(max_length=300, label="Språk på arbetsplatsen", required=False)
     # Declared so the tenant querysets are read per request, inside the federation scope.
     offered_by = forms.ModelChoiceField(
@@ -279,7 +282,9 @@ class PlacementForm(forms.ModelForm):
 
 
 class BookingForm(forms.Form):
-    enrolment = forms.ModelChoiceField(label="Deltagare", queryset=None)
+    enrolment = forms.ModelChoiceField(
+        label="Deltagare", queryset=None, empty_label="Välj deltagare…"
+    )
     start_date = forms.DateField(label="Från", widget=DATE)
     end_date = forms.DateField(label="Till", widget=DATE)
 
@@ -292,7 +297,9 @@ class BookingForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    enrolment = forms.ModelChoiceField(label="Deltagare", queryset=None)
+    enrolment = forms.ModelChoiceField(
+        label="Deltagare", queryset=None, empty_label="Välj deltagare…"
+    )
 
     def __init__(self, *args, enrolments, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from stegvis.core.models import Association, Authority, Hub, ReferenceCode, WorkingGroup
+from stegvis.core.forms import SwedishModelForm
 from stegvis.core.roles import Role
 from stegvis.interventions.models import Intervention
 
@@ -104,13 +105,13 @@ class MemberForm(forms.Form):
         return data
 
 
-class AuthorityForm(forms.ModelForm):
+class AuthorityForm(SwedishModelForm):
     class Meta:
         model = Authority
         fields = ["kind", "name", "municipality_code", "is_member"]
 
 
-class HubForm(forms.ModelForm):
+class HubForm(SwedishModelForm):
     municipalities_text = forms.CharField(
         max_length=1000, label="Kommuner (kommaseparerade)", required=False
     )
@@ -131,7 +132,7 @@ class HubForm(forms.ModelForm):
         return super().save(commit)
 
 
-class WorkingGroupForm(forms.ModelForm):
+class WorkingGroupForm(SwedishModelForm):
     class Meta:
         model = WorkingGroup
         fields = ["hub", "name", "meets", "members"]
@@ -150,7 +151,7 @@ class WorkingGroupForm(forms.ModelForm):
         )
 
 
-class AssociationForm(forms.ModelForm):
+class AssociationForm(SwedishModelForm):
     class Meta:
         model = Association
         fields = [
@@ -186,7 +187,7 @@ class AssociationForm(forms.ModelForm):
         return value
 
 
-class ReferenceCodeForm(forms.ModelForm):
+class ReferenceCodeForm(SwedishModelForm):
     class Meta:
         model = ReferenceCode
         fields = ["label", "position", "active"]

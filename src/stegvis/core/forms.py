@@ -66,3 +66,28 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+DASH = "---------"
+
+
+def swedish_blank_choices(form, label: str = "Välj…") -> None:
+    """Replace Django's "---------" first choice with a Swedish one on every field of ``form``."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DASH:
+                field.empty_label = label
+            continue
+        if not isinstance(field, forms.ChoiceField):
+            continue
+        choices = list(field.choices)
+        if choices and tuple(choices[0]) == ("", DASH):
+            field.choices = [("", label), *choices[1:]]
+
+
+class SwedishModelForm(forms.ModelForm):
+    """A ModelForm whose empty first choices read "Välj…", never "---------"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        swedish_blank_choices(self)
