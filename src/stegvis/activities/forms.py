@@ -11,8 +11,8 @@ from stegvis.activities.models import (
     GenderRestriction,
     Placement,
 )
-from stegvis.core.models import Association, Authority, Hub, Membership, WorkingGroup
 from stegvis.core.forms import SwedishModelForm
+from stegvis.core.models import Association, Authority, Hub, Membership, WorkingGroup
 from stegvis.core.roles import Role
 from stegvis.interventions.models import Intervention
 

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
-from stegvis.core.models import Association, Authority, Hub, ReferenceCode, WorkingGroup
 from stegvis.core.forms import SwedishModelForm
+from stegvis.core.models import Association, Authority, Hub, ReferenceCode, WorkingGroup
 from stegvis.core.roles import Role
 from stegvis.interventions.models import Intervention
 
