@@ -389,6 +389,26 @@ def seed(ctx) -> None:
                 reference=f"VER-{2000 + position}",
             )
     _placements(ctx, pools, used, case_worker)
+    _shared_matching(coordinator, case_worker)
+
+
+def _shared_matching(coordinator, case_worker) -> None:
+    """The coordinator's matching run, partly decided by a case worker: the proposals are
+    shared, and the coordinator sees what became of them."""
+    from stegvis.matching import selectors as matching_selectors
+    from stegvis.matching import services as matching
+
+    run = matching.run_create(actor=coordinator.user, membership=coordinator)
+    mine = list(matching_selectors.run_proposals(run, case_worker)[:2])
+    if mine:
+        matching.proposal_accept(actor=case_worker.user, membership=case_worker, proposal=mine[0])
+    if len(mine) > 1:
+        matching.proposal_reject(
+            actor=case_worker.user,
+            membership=case_worker,
+            proposal=mine[1],
+            note="Börjar på SFI samma kvällar; tar nästa omgång.",
+        )
 
 
 def _sessions(ctx, activity, phase) -> None:
