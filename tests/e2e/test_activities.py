@@ -53,7 +53,7 @@ def test_coordinator_activity_fails_approval_then_is_fixed_and_approved(page, de
     expect(page.get_by_text("1 tillfälle är tillagt.")).to_be_visible()
     page.get_by_role("button", name="Skicka för godkännande").click()
     expect(page.get_by_text("Aktiviteten är skickad till Samverkansgrupp Nordöst")).to_be_visible()
-    expect(page.get_by_label("Samverkansgrupp")).to_have_value(re.compile(r"\d+"))
+    expect(page.locator("select[name=working_group]")).to_have_value(re.compile(r"\d+"))
     page.get_by_label("Samverkansgruppens bedömning").fill("Bra upplägg, förankrat i föreningen.")
     page.get_by_role("button", name="Registrera samverkansgruppens kvalitetsgodkännande").click()
     expect(page.locator(".checks li.fail")).to_have_count(0)

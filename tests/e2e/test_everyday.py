@@ -89,3 +89,13 @@ def test_leader_has_no_import_and_steering_downloads_reports(page, demo):
     assert re.match(r"^nad-skane-alder-och-kon-\d{8}\.csv$", download.suggested_filename)
     with open(download.path(), "rb") as handle:
         assert handle.read().startswith("\ufeffkod;benamning;".encode())
+
+
+def test_no_to_consent_disables_the_consent_fields(page, demo):
+    log_in(page, "handlaggare", demo["password"])
+    page.goto(f"/f/{demo['slug']}/deltagare/ny/")
+    page.get_by_label("Nej – registrera anonymt").check()
+    expect(page.get_by_label("Samtycket lämnades")).to_be_disabled()
+    expect(page.get_by_label("Datum för samtycke")).to_be_disabled()
+    page.get_by_label("Ja – registrera personuppgifter").check()
+    expect(page.get_by_label("Samtycket lämnades")).to_be_enabled()

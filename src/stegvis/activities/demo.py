@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from django.utils import timezone
-
 from stegvis.activities import services
 from stegvis.activities.models import (
     Activity,
@@ -426,10 +424,6 @@ def _sessions(ctx, activity, phase) -> None:
     else:
         first = today + timedelta(days=rng.randint(5, 20))
     hour = rng.choice([10, 13, 17, 18])
-    if phase == "running" and activity.leaders.exists():
-        # Today's meeting has begun whenever the demo is loaded: the leader can fill in the list
-        # (attendance is refused before a session starts).
-        hour = max(0, min(21, timezone.localtime().hour - 1))
     Session.objects.bulk_create(
         [
             Session(
@@ -442,6 +436,12 @@ def _sessions(ctx, activity, phase) -> None:
             for i in range(count)
         ]
     )
+    if phase == "running" and activity.leaders.exists():
+        # Today's meeting has no set time, so it has begun whenever the demo is loaded and the
+        # leader can fill in the list (attendance is refused before a session starts).
+        Session.objects.filter(activity=activity, date=today).update(
+            start_time=None, end_time=None
+        )
 
 
 def _steps(ctx, activity, phase, case_worker, coordinator, process_lead) -> None:
