@@ -439,9 +439,7 @@ def _sessions(ctx, activity, phase) -> None:
     if phase == "running" and activity.leaders.exists():
         # Today's meeting has no set time, so it has begun whenever the demo is loaded and the
         # leader can fill in the list (attendance is refused before a session starts).
-        Session.objects.filter(activity=activity, date=today).update(
-            start_time=None, end_time=None
-        )
+        Session.objects.filter(activity=activity, date=today).update(start_time=None, end_time=None)
 
 
 def _steps(ctx, activity, phase, case_worker, coordinator, process_lead) -> None:
