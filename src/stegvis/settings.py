@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Swagger UI for /api/v1/docs from ninja's own static files: no CDN, within the CSP.
+    "ninja",
     "stegvis.core",
     "stegvis.interventions",
     "stegvis.matching",
@@ -185,6 +188,9 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"  # filled by collectstatic in production
+# WhiteNoise warns about a missing root before the first collectstatic; an empty one is fine.
+with contextlib.suppress(OSError):  # read-only installation: collectstatic has made it
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

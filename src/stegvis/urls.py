@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from stegvis.api.urls import api as stegvis_api
 from stegvis.core import views as core_views
@@ -26,6 +28,11 @@ urlpatterns = [
     path("konto/", core_views.account, name="account"),
     path("healthz", core_views.healthz, name="healthz"),
     path("tvafaktor/", include("stegvis.security.urls")),
+    path("tillganglighet/", core_views.accessibility, name="accessibility"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("stegvis/img/favicon.ico"), permanent=True),
+    ),
     path("api/v1/", stegvis_api.urls),
     # Answer links open without an account: the token decides the federation.
     path("s/", include("stegvis.surveys.public_urls")),

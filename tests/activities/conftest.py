@@ -65,6 +65,10 @@ def make_activity(coordinator, association, working_group):
                 count=sessions,
             )
         if approve:
+            working_group.members.add(coordinator)
+            services.activity_submit(
+                actor=coordinator.user, membership=coordinator, activity=activity
+            )
             services.activity_quality_approve(
                 actor=coordinator.user, membership=coordinator, activity=activity
             )

@@ -15,7 +15,8 @@ from tests.api.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
 
-REPORT_RIGHTS = {Role.FEDERATION_ADMIN, Role.INTERVENTION_LEAD, Role.EVALUATOR}
+# The steering group downloads the aggregated reports it sees (small cells hidden).
+REPORT_RIGHTS = {Role.FEDERATION_ADMIN, Role.INTERVENTION_LEAD, Role.EVALUATOR, Role.STEERING}
 PERIOD = {"from": "2026-01-01", "to": "2026-06-30"}
 
 

@@ -2,6 +2,7 @@
 clear reasons, fixes it and gets it approved; a leader records attendance on a phone; a payout
 report is produced (issue: NAD activities, matching, attendance, compensation)."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -49,7 +50,10 @@ def test_coordinator_activity_fails_approval_then_is_fixed_and_approved(page, de
     page.get_by_label("Första datum").fill((first + timedelta(days=28)).isoformat())
     page.get_by_label("Antal tillfällen").fill("1")
     page.get_by_role("button", name="Lägg till", exact=True).click()
-    expect(page.get_by_text("1 tillfällen är tillagda.")).to_be_visible()
+    expect(page.get_by_text("1 tillfälle är tillagt.")).to_be_visible()
+    page.get_by_role("button", name="Skicka för godkännande").click()
+    expect(page.get_by_text("Aktiviteten är skickad till Samverkansgrupp Nordöst")).to_be_visible()
+    expect(page.locator("select[name=working_group]")).to_have_value(re.compile(r"\d+"))
     page.get_by_label("Samverkansgruppens bedömning").fill("Bra upplägg, förankrat i föreningen.")
     page.get_by_role("button", name="Registrera samverkansgruppens kvalitetsgodkännande").click()
     expect(page.locator(".checks li.fail")).to_have_count(0)

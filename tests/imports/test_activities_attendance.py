@@ -265,6 +265,15 @@ def test_leader_cannot_import_attendance(federation, course, leader, login, uplo
     assert attendance_count(federation) == 0
 
 
+def test_leader_has_no_attendance_import_and_no_import_menu(federation, leader, login):
+    """The file names activities by number and people by personnummer or D-number, which a
+    leader never sees: he records attendance on the session's list instead."""
+    client = login(leader)
+    assert client.get("/f/alfa/import/attendance/ny/").status_code == 403
+    page = client.get("/f/alfa/narvaro/").content.decode()
+    assert "/f/alfa/import/" not in page
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [

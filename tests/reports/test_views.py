@@ -100,9 +100,16 @@ def test_case_worker_sees_reports_but_cannot_download(client, data, case_worker)
     assert client.get(url("alfa", "age-gender.xlsx")).status_code == 403
 
 
-def test_steering_cannot_download(client, data, steering):
+def test_steering_downloads_the_reports_it_sees_with_small_cells_hidden(client, data, steering):
     client.force_login(steering.user)
-    assert client.get(url("alfa", "age-gender.csv")).status_code == 403
+    page = client.get(url("alfa", f"age-gender/?intervention=INS-1&{PERIOD}")).content.decode()
+    assert "Ladda ner XLSX" in page
+    response = client.get(url("alfa", f"age-gender.csv?intervention=INS-1&{PERIOD}"))
+    assert response.status_code == 200
+    total = response.content.decode("utf-8").splitlines()[-1].split(";")
+    assert total[2:] == ["..", "<5", "0", "8"]
+    entry = AuditEntry.objects.get(action="export", actor_username="stina")
+    assert entry.detail["external"] is True
 
 
 def test_association_leader_has_no_reports(client, data, federation, make_member):
@@ -128,7 +135,9 @@ def test_lead_downloads_xlsx_with_the_page_numbers_and_it_is_logged(client, data
     client.force_login(lead.user)
     response = client.get(url("alfa", f"exit-gender.xlsx?intervention=INS-1&{PERIOD}"))
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="alfa-exit-gender-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="alfa-avslutsorsak-och-kon-'
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = {r[0]: list(r[2:]) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["arbete"] == [6, 0, 0, 6]
@@ -140,7 +149,7 @@ def test_lead_downloads_xlsx_with_the_page_numbers_and_it_is_logged(client, data
 def test_csv_download_has_a_byte_order_mark_for_excel(client, data, admin):
     client.force_login(admin.user)
     response = client.get(url("alfa", f"age-gender.csv?{PERIOD}"))
-    assert response.content.startswith("\ufeffkod,benamning".encode())
+    assert response.content.startswith("\ufeffkod;benamning".encode())
 
 
 def test_pdf_and_package_downloads(client, data, admin):

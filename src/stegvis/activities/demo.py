@@ -348,6 +348,12 @@ def seed(ctx) -> None:
     for activity, _phase in created:
         if activity in (too_few_leaders, with_fee):
             continue
+        services.activity_submit(
+            actor=coordinator.user,
+            membership=None,
+            activity=activity,
+            on=activity.sessions.order_by("date").first().date - timedelta(days=14),
+        )
         services.activity_quality_approve(
             actor=process_lead.user,
             membership=None,
@@ -394,6 +400,7 @@ def seed(ctx) -> None:
     placements = _placements(ctx, pools, used, case_worker)
     _correction(ctx, process_lead)
     _other_kinds(ctx, pools, used, coordinator, admin, placements)
+    _shared_matching(coordinator, case_worker)
 
 
 def _correction(ctx, process_lead) -> None:
@@ -610,6 +617,25 @@ def _other_kinds(ctx, pools, used, coordinator, admin, placements) -> None:
         )
 
 
+def _shared_matching(coordinator, case_worker) -> None:
+    """The coordinator's matching run, partly decided by a case worker: the proposals are
+    shared, and the coordinator sees what became of them."""
+    from stegvis.matching import selectors as matching_selectors
+    from stegvis.matching import services as matching
+
+    run = matching.run_create(actor=coordinator.user, membership=coordinator)
+    mine = list(matching_selectors.run_proposals(run, case_worker)[:2])
+    if mine:
+        matching.proposal_accept(actor=case_worker.user, membership=case_worker, proposal=mine[0])
+    if len(mine) > 1:
+        matching.proposal_reject(
+            actor=case_worker.user,
+            membership=case_worker,
+            proposal=mine[1],
+            note="Börjar på SFI samma kvällar; tar nästa omgång.",
+        )
+
+
 def _sessions(ctx, activity, phase) -> None:
     rng, today = ctx.rng, ctx.today
     count = rng.choice([6, 7, 8])
@@ -637,6 +663,10 @@ def _sessions(ctx, activity, phase) -> None:
             for i in range(count)
         ]
     )
+    if phase == "running" and activity.leaders.exists():
+        # Today's meeting has no set time, so it has begun whenever the demo is loaded and the
+        # leader can fill in the list (attendance is refused before a session starts).
+        Session.objects.filter(activity=activity, date=today).update(start_time=None, end_time=None)
 
 
 def _steps(ctx, activity, phase, case_worker, coordinator, process_lead) -> None:

@@ -13,6 +13,7 @@ from stegvis.activities.models import (
     Mentor,
     Placement,
 )
+from stegvis.core.forms import SwedishModelForm
 from stegvis.core.models import Association, Authority, Hub, Membership, WorkingGroup
 from stegvis.core.roles import Role
 from stegvis.interventions.models import Intervention
@@ -26,7 +27,7 @@ def split_list(text: str) -> list[str]:
 
 
 class ActivityFilterForm(forms.Form):
-    q = forms.CharField(label="Sök", required=False)
+    q = forms.CharField(max_length=100, label="Sök", required=False)
     kind = forms.ChoiceField(
         label="Slag", required=False, choices=[("", "Alla"), *ActivityKind.choices]
     )
@@ -77,12 +78,16 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label="Rubrik", max_length=160)
     category = forms.ChoiceField(label="Kategori", choices=Category.choices)
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Beskrivning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     serves_language = forms.BooleanField(label="Stärker språket", required=False)
     serves_health = forms.BooleanField(label="Stärker hälsan", required=False)
     serves_network = forms.BooleanField(label="Bygger nätverk", required=False)
     plan = forms.CharField(
+        max_length=5000,
         label="Aktivitetsplan",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -93,6 +98,7 @@ class ActivityForm(forms.Form):
     )
     address = forms.CharField(label="Plats/adress", required=False, max_length=200)
     languages = forms.CharField(
+        max_length=300,
         label="Språk som används",
         required=False,
         help_text="Kommaseparerade, t.ex. svenska, arabiska",
@@ -173,6 +179,25 @@ class SessionsForm(forms.Form):
     start_time = forms.TimeField(label="Börjar", required=False, widget=TIME)
     end_time = forms.TimeField(label="Slutar", required=False, widget=TIME)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from stegvis.activities.services import sessions_validate
+
+        data = super().clean()
+        try:
+            sessions_validate(
+                count=data.get("count") or 1,
+                every_days=data.get("every_days") or 1,
+                start_time=data.get("start_time"),
+                end_time=data.get("end_time"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, errors)
+        return data
+
 
 class CostForm(forms.Form):
     kind = forms.ChoiceField(label="Slag", choices=ActivityCost.Kind.choices)
@@ -186,7 +211,10 @@ class StepForm(forms.Form):
     owner = forms.ModelChoiceField(label="Ansvarig", queryset=None, required=False, empty_label="–")
     done_on = forms.DateField(label="Klart", required=False, widget=DATE)
     notes = forms.CharField(
-        label="Anteckningar", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000,
+        label="Anteckningar",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -200,7 +228,20 @@ class StepForm(forms.Form):
 
 
 class QualityForm(forms.Form):
+    working_group = forms.ModelChoiceField(
+        label="Samverkansgrupp",
+        queryset=None,
+        empty_label="Välj samverkansgrupp…",
+        error_messages={"required": "Välj den samverkansgrupp som kvalitetsgodkänner aktiviteten."},
+    )
     note = forms.CharField(label="Samverkansgruppens bedömning", required=False, max_length=500)
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = WorkingGroup.objects.all()
+        if membership is not None:
+            groups = groups.filter(members=membership)  # only a group one belongs to
+        self.fields["working_group"].queryset = groups
 
 
 class CancelForm(forms.Form):
@@ -264,9 +305,10 @@ class CorrectionForm(forms.Form):
         self.fields["place"].choices = [(p, f"Plats {p}") for p in places]
 
 
-class PlacementForm(forms.ModelForm):
-    languages_text = forms.CharField(label="Språk på arbetsplatsen", required=False)
+class PlacementForm(SwedishModelForm):
+    languages_text = forms.CharField(max_length=300, label="Språk på arbetsplatsen", required=False)
     requirements_text = forms.CharField(
+        max_length=500,
         label="Krav",
         required=False,
         help_text="Kommaseparerade, t.ex. körkort B, arbetsskor. Visas i matchningens förklaring.",
@@ -310,7 +352,9 @@ class PlacementForm(forms.ModelForm):
 
 
 class BookingForm(forms.Form):
-    enrolment = forms.ModelChoiceField(label="Deltagare", queryset=None)
+    enrolment = forms.ModelChoiceField(
+        label="Deltagare", queryset=None, empty_label="Välj deltagare…"
+    )
     start_date = forms.DateField(label="Från", widget=DATE)
     end_date = forms.DateField(label="Till", widget=DATE)
 
@@ -323,7 +367,9 @@ class BookingForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    enrolment = forms.ModelChoiceField(label="Deltagare", queryset=None)
+    enrolment = forms.ModelChoiceField(
+        label="Deltagare", queryset=None, empty_label="Välj deltagare…"
+    )
 
     def __init__(self, *args, enrolments, **kwargs):
         super().__init__(*args, **kwargs)

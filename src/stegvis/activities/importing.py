@@ -610,11 +610,12 @@ def parse_attendance(text: str, *, membership, progress=None) -> list[Attendance
             if session.cancelled:
                 errors.add(line, "session_date", "Tillfället är inställt.")
                 continue
-            if session.date > today:
+            if session.date > today or not session.has_started():
                 errors.add(
                     line,
                     "session_date",
-                    "Närvaro kan inte registreras för ett kommande tillfälle.",
+                    "Närvaro kan inte registreras för ett kommande tillfälle: "
+                    "det har inte börjat än.",
                 )
                 continue
             compensation = frozen.get(activity_id)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantLink, TenantModel
 
 
@@ -134,13 +135,13 @@ class Activity(TenantModel):
         help_text="Den NAD-insats som finansierar aktiviteten.",
     )
     title = models.CharField("rubrik", max_length=160)
-    description = models.TextField("beskrivning", blank=True)
+    description = LimitedTextField("beskrivning", blank=True)
     category = models.CharField("kategori", max_length=12, choices=Category.choices)
     # The activity plan: which of the NAD triad it serves, and how.
     serves_language = models.BooleanField("stärker språket", default=False)
     serves_health = models.BooleanField("stärker hälsan", default=False)
     serves_network = models.BooleanField("bygger nätverk", default=False)
-    plan = models.TextField(
+    plan = LimitedTextField(
         "aktivitetsplan",
         blank=True,
         help_text="Hur aktiviteten stärker språkinlärning, hälsa och/eller nätverk.",
@@ -164,6 +165,11 @@ class Activity(TenantModel):
     )
 
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Sent to the working group for its quality approval (skickad för godkännande).
+    submitted_on = models.DateField("skickad för godkännande", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     quality_approved_on = models.DateField("kvalitetsgodkänd", null=True, blank=True)
     quality_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -303,7 +309,7 @@ class WorkflowStep(TenantModel):
         related_name="+",
     )
     done_on = models.DateField("klart", null=True, blank=True)
-    notes = models.TextField("anteckningar", blank=True)
+    notes = LimitedTextField("anteckningar", blank=True)
 
     class Meta:
         verbose_name = "steg"
@@ -353,6 +359,23 @@ class Session(TenantModel):
 
     def is_held_by(self, day) -> bool:
         return not self.cancelled and self.date <= day
+
+    def has_started(self, now=None) -> bool:
+        """Begun by ``now`` (local time): an earlier day, or today at or after its start time
+        (a session without a time counts from the start of its day)."""
+        now = timezone.localtime(now)
+        if self.date != now.date():
+            return self.date < now.date()
+        return self.start_time is None or self.start_time <= now.time()
+
+    @staticmethod
+    def started_q(now=None) -> models.Q:
+        """``has_started`` as a query filter."""
+        now = timezone.localtime(now)
+        return models.Q(date__lt=now.date()) | models.Q(
+            models.Q(start_time__isnull=True) | models.Q(start_time__lte=now.time()),
+            date=now.date(),
+        )
 
 
 class ActivityEnrolment(TenantModel):
@@ -601,7 +624,7 @@ class Placement(TenantModel):
     requirements = models.JSONField(
         "krav", default=list, blank=True, help_text="T.ex. körkort B, arbetsskor, svenska A2."
     )
-    description = models.TextField("beskrivning", blank=True)
+    description = LimitedTextField("beskrivning", blank=True)
     supervisor_name = models.CharField("handledare", max_length=120)
     supervisor_phone = models.CharField("handledarens telefon", max_length=40, blank=True)
     supervisor_email = models.EmailField("handledarens e-post", blank=True)

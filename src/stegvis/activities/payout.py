@@ -220,7 +220,9 @@ def to_xlsx(report: PayoutReport) -> bytes:
 
 
 def _kr(value: int) -> str:
-    return f"{value:,}".replace(",", " ") + " kr"
+    from stegvis.core.formats import sek
+
+    return sek(value)
 
 
 def to_pdf(report: PayoutReport) -> bytes:

@@ -238,6 +238,12 @@ def leader_sessions(membership: Membership, *, around: date | None = None) -> li
     qs = Session.objects.filter(activity__leaders=membership, cancelled=False).select_related(
         "activity"
     )
+    if around is None:
+        # Today's sessions count as past (fill in the list) once they have begun.
+        started = Session.started_q()
+        past = list(qs.filter(started).order_by("-date", "-start_time")[:6])
+        upcoming = list(qs.exclude(started).order_by("date", "start_time")[:4])
+        return past, upcoming
     past = list(qs.filter(date__lte=today).order_by("-date", "-start_time")[:6])
     upcoming = list(qs.filter(date__gt=today).order_by("date", "start_time")[:4])
     return past, upcoming

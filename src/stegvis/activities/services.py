@@ -300,19 +300,76 @@ def workflow_step_update(
 
 
 @transaction.atomic
-def activity_quality_approve(
-    *, actor, membership, activity: Activity, note: str = "", on: date | None = None
-) -> Activity:
-    """The working group judges that the activity is good enough to go into etableringsplaner."""
+def activity_submit(*, actor, membership, activity: Activity, on: date | None = None) -> Activity:
+    """Send a draft to its working group for quality approval (skicka för godkännande)."""
     _require(membership, Perm.MANAGE_ACTIVITIES)
+    if activity.status != Activity.Status.DRAFT:
+        raise ValidationError("Bara ett utkast kan skickas för godkännande.")
+    if activity.submitted_on is not None:
+        raise ValidationError("Aktiviteten är redan skickad för godkännande.")
+    if activity.working_group_id is None:
+        raise ValidationError(
+            {"working_group": "Välj den samverkansgrupp som ska kvalitetsgodkänna aktiviteten."}
+        )
+    activity.submitted_on = on or timezone.localdate()
+    activity.submitted_by = actor if getattr(actor, "pk", None) else None
+    activity.save(update_fields=["submitted_on", "submitted_by"])
+    audit.log(actor=actor, action=A.UPDATE, obj=activity, reason="skickad för godkännande")
+    return activity
+
+
+def is_working_group_member(membership: Membership | None, group_id: int | None) -> bool:
+    from stegvis.core.models import WorkingGroupMember
+
+    return bool(
+        membership is not None
+        and group_id is not None
+        and WorkingGroupMember.objects.filter(group_id=group_id, membership=membership).exists()
+    )
+
+
+@transaction.atomic
+def activity_quality_approve(
+    *,
+    actor,
+    membership,
+    activity: Activity,
+    note: str = "",
+    working_group=None,
+    on: date | None = None,
+) -> Activity:
+    """The working group judges that the activity is good enough to go into etableringsplaner.
+
+    Only a member of that working group records its decision, and only once the activity has
+    been sent for approval. ``membership=None`` is the system (demo data, imports).
+    """
+    if working_group is not None:
+        activity.working_group = working_group
     if activity.working_group_id is None:
         raise ValidationError(
             {"working_group": "Välj den samverkansgrupp som kvalitetsgodkänner aktiviteten."}
         )
+    if membership is not None:
+        if activity.submitted_on is None:
+            raise ValidationError(
+                "Aktiviteten har inte skickats för godkännande: samordnaren skickar den först."
+            )
+        if not is_working_group_member(membership, activity.working_group_id):
+            raise PermissionDenied(
+                f"Bara medlemmar i {activity.working_group.name} kan registrera gruppens "
+                "kvalitetsgodkännande."
+            )
     activity.quality_approved_on = on or timezone.localdate()
     activity.quality_approved_by = actor if getattr(actor, "pk", None) else None
     activity.quality_note = note
-    activity.save(update_fields=["quality_approved_on", "quality_approved_by", "quality_note"])
+    activity.save(
+        update_fields=[
+            "working_group",
+            "quality_approved_on",
+            "quality_approved_by",
+            "quality_note",
+        ]
+    )
     audit.log(actor=actor, action=A.UPDATE, obj=activity, reason="kvalitetsgodkänd")
     return activity
 
@@ -600,8 +657,10 @@ def attendance_record(
         raise PermissionDenied("Du leder inte den här aktiviteten.")
     if session.cancelled:
         raise ValidationError("Tillfället är inställt.")
-    if session.date > timezone.localdate():
-        raise ValidationError("Närvaro kan inte registreras för ett kommande tillfälle.")
+    if not session.has_started():
+        raise ValidationError(
+            "Närvaro kan inte registreras för ett kommande tillfälle: det har inte börjat än."
+        )
     _refuse_if_frozen(session)
     row, created = Attendance.objects.update_or_create(
         session=session,
@@ -873,8 +932,16 @@ def compensation_mark_paid(
     _require(membership, Perm.APPROVE_COMPENSATION)
     if compensation.status != Compensation.Status.APPROVED:
         raise ValidationError("Bara en godkänd ersättning kan markeras som utbetald.")
+    paid_on = paid_on or timezone.localdate()
+    if compensation.approved_on and paid_on < compensation.approved_on:
+        raise ValidationError(
+            {
+                "paid_on": "Utbetalningen kan inte ligga före godkännandet "
+                f"({compensation.approved_on:%Y-%m-%d})."
+            }
+        )
     compensation.status = Compensation.Status.PAID
-    compensation.paid_on = paid_on or timezone.localdate()
+    compensation.paid_on = paid_on
     compensation.paid_by = actor if getattr(actor, "pk", None) else None
     compensation.payment_reference = reference
     compensation.save(update_fields=["status", "paid_on", "paid_by", "payment_reference"])

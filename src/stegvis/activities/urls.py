@@ -11,6 +11,7 @@ urlpatterns = [
     path("aktiviteter/<int:pk>/andra/", views.activity_edit, name="edit"),
     path("aktiviteter/<int:pk>/godkann/", views.activity_approve, name="approve"),
     path("aktiviteter/<int:pk>/kvalitet/", views.activity_quality, name="quality"),
+    path("aktiviteter/<int:pk>/skicka/", views.activity_submit, name="submit"),
     path("aktiviteter/<int:pk>/stall-in/", views.activity_cancel, name="cancel"),
     path("aktiviteter/<int:pk>/steg/<int:step>/", views.step_update, name="step"),
     path("aktiviteter/<int:pk>/tillfallen/", views.sessions_add, name="sessions_add"),

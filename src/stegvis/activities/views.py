@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,7 @@ from stegvis.activities.models import (
 from stegvis.core import audit
 from stegvis.core.access import federation_view
 from stegvis.core.forms import apply_errors
+from stegvis.core.models import WorkingGroup
 from stegvis.core.roles import Perm
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
 
@@ -97,32 +99,38 @@ def activity_new(request):
         request.POST or None, initial={"association": request.GET.get("forening")}
     )
     sessions_form = forms.SessionsForm(request.POST or None, prefix="s")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if request.method == "POST":
         wants_sessions = bool(request.POST.get("s-first_date"))
-        if not wants_sessions or sessions_form.is_valid():
+        # Both forms are checked before anything is saved, so every error shows at once.
+        valid = form.is_valid()
+        if wants_sessions and not sessions_form.is_valid():
+            valid = False
+        if valid:
+            data = form.cleaned_data
             try:
-                activity = services.activity_create(
-                    actor=request.user,
-                    membership=request.membership,
-                    association=data["association"],
-                    details=_details(data),
-                    leaders=list(data["leaders"]),
-                )
-                if wants_sessions:
-                    s = sessions_form.cleaned_data
-                    services.sessions_create(
+                # One transaction for the whole submit: a refused series leaves no draft behind.
+                with transaction.atomic():
+                    activity = services.activity_create(
                         actor=request.user,
                         membership=request.membership,
-                        activity=activity,
-                        first_date=s["first_date"],
-                        count=s["count"],
-                        every_days=s["every_days"],
-                        start_time=s["start_time"],
-                        end_time=s["end_time"],
+                        association=data["association"],
+                        details=_details(data),
+                        leaders=list(data["leaders"]),
                     )
+                    if wants_sessions:
+                        s = sessions_form.cleaned_data
+                        services.sessions_create(
+                            actor=request.user,
+                            membership=request.membership,
+                            activity=activity,
+                            first_date=s["first_date"],
+                            count=s["count"],
+                            every_days=s["every_days"],
+                            start_time=s["start_time"],
+                            end_time=s["end_time"],
+                        )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(sessions_form if _names_session_field(exc) else form, exc)
             else:
                 messages.success(request, "Aktiviteten är skapad som utkast.")
                 return redirect("activities:detail", request.federation.slug, activity.pk)
@@ -133,6 +141,11 @@ def activity_new(request):
         "activities/form.html",
         {"form": form, "sessions_form": sessions_form, "activity": None},
     )
+
+
+def _names_session_field(exc: ValidationError) -> bool:
+    fields = set(getattr(exc, "error_dict", {}))
+    return bool(fields) and fields <= set(forms.SessionsForm.base_fields)
 
 
 @federation_view(Perm.MANAGE_ACTIVITIES)
@@ -217,7 +230,10 @@ def activity_detail(request, pk: int):
             "can_record": can_record,
             "sessions_form": forms.SessionsForm(prefix="s", initial={"count": 1, "every_days": 7}),
             "cost_form": forms.CostForm(),
-            "quality_form": forms.QualityForm(),
+            "quality_form": forms.QualityForm(
+                membership=membership, initial={"working_group": activity.working_group_id}
+            ),
+            "can_record_quality": WorkingGroup.objects.filter(members=membership).exists(),
             "cancel_form": forms.CancelForm(),
             "place_form": place_form,
             "compensation": activity.compensations.first(),
@@ -265,21 +281,45 @@ def activity_approve(request, pk: int):
 
 @federation_view(Perm.MANAGE_ACTIVITIES)
 @require_POST
-def activity_quality(request, pk: int):
+def activity_submit(request, pk: int):
     activity = selectors.activity_get(membership=request.membership, pk=pk)
-    form = forms.QualityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activity_quality_approve(
-                actor=request.user,
-                membership=request.membership,
-                activity=activity,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _flash(request, exc)
-        else:
-            messages.success(request, "Samverkansgruppens kvalitetsgodkännande är registrerat.")
+    try:
+        services.activity_submit(
+            actor=request.user, membership=request.membership, activity=activity
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Aktiviteten är skickad till {activity.working_group.name} för kvalitetsgodkännande.",
+        )
+    return redirect("activities:detail", request.federation.slug, activity.pk)
+
+
+@federation_view(Perm.VIEW_ACTIVITIES)
+@require_POST
+def activity_quality(request, pk: int):
+    """The working group's quality approval, recorded by one of its members."""
+    activity = selectors.activity_get(membership=request.membership, pk=pk)
+    form = forms.QualityForm(request.POST, membership=request.membership)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("activities:detail", request.federation.slug, activity.pk)
+    try:
+        services.activity_quality_approve(
+            actor=request.user,
+            membership=request.membership,
+            activity=activity,
+            note=form.cleaned_data["note"],
+            working_group=form.cleaned_data["working_group"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, "Samverkansgruppens kvalitetsgodkännande är registrerat.")
     return redirect("activities:detail", request.federation.slug, activity.pk)
 
 
@@ -357,7 +397,12 @@ def sessions_add(request, pk: int):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, f"{len(created)} tillfällen är tillagda.")
+            messages.success(
+                request,
+                "1 tillfälle är tillagt."
+                if len(created) == 1
+                else f"{len(created)} tillfällen är tillagda.",
+            )
     else:
         messages.error(request, "Ange datum och antal tillfällen.")
     return redirect(f"{_detail_url(request, activity)}#tillfallen")
@@ -501,9 +546,7 @@ def attendance_sheet(request, session_pk: int):
             "activity": session.activity,
             "rows": rows,
             "frozen": services.frozen_message(frozen, session.date) if frozen else "",
-            "can_record": not session.cancelled
-            and session.date <= timezone.localdate()
-            and frozen is None,
+            "can_record": not session.cancelled and session.has_started() and frozen is None,
             "present_count": sum(1 for r in rows if r.present),
         },
     )

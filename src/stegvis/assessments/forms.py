@@ -24,6 +24,7 @@ def _today():
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label="Datum för kartläggningen", widget=DATE, initial=_today)
     skills = forms.CharField(
+        max_length=5000,
         label="Kunskaper och färdigheter",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -49,7 +50,10 @@ class AssessmentForm(forms.Form):
         label="Nätverk", required=False, choices=UNKNOWN + NeedLevel.choices
     )
     needs_note = forms.CharField(
-        label="Om behoven", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Om behoven",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     interests = forms.MultipleChoiceField(
         label="Intressen", required=False, widget=forms.CheckboxSelectMultiple
@@ -61,9 +65,13 @@ class AssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     obstacles_note = forms.CharField(
-        label="Om hindren", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Om hindren",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     summary = forms.CharField(
+        max_length=5000,
         label="Sammanfattning",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantModel
 
 
@@ -139,7 +140,7 @@ class Assessment(TenantModel):
     # work_experience: [{"occupation", "years", "country"}].
     education = models.JSONField("utbildning", default=list, blank=True)
     work_experience = models.JSONField("arbetslivserfarenhet", default=list, blank=True)
-    skills = models.TextField("kunskaper och färdigheter", blank=True)
+    skills = LimitedTextField("kunskaper och färdigheter", blank=True)
     driving_licence = models.CharField(
         "körkort", max_length=10, choices=DrivingLicence.choices, blank=True
     )
@@ -160,12 +161,12 @@ class Assessment(TenantModel):
     need_network = models.CharField(
         "behov: nätverk", max_length=10, choices=NeedLevel.choices, blank=True
     )
-    needs_note = models.TextField("om behoven", blank=True)
+    needs_note = LimitedTextField("om behoven", blank=True)
 
     interests = models.JSONField("intressen", default=list, blank=True)  # InterestOption keys
     obstacles = models.JSONField("hinder", default=list, blank=True)  # Obstacle keys
-    obstacles_note = models.TextField("om hindren", blank=True)
-    summary = models.TextField("sammanfattning", blank=True)
+    obstacles_note = LimitedTextField("om hindren", blank=True)
+    summary = LimitedTextField("sammanfattning", blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
+from stegvis.core.forms import SwedishModelForm
 from stegvis.core.models import Association, Authority, Hub, ReferenceCode, WorkingGroup
 from stegvis.core.roles import Role
 from stegvis.interventions.models import Intervention
@@ -20,7 +21,11 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label="E-post", required=False)
     phone = forms.CharField(label="Telefon", max_length=40, required=False)
     title = forms.CharField(label="Titel", max_length=120, required=False)
-    role = forms.ChoiceField(label="Roll", choices=[("", "Välj roll"), *Role.choices])
+    role = forms.ChoiceField(
+        label="Roll",
+        choices=[("", "Välj roll…"), *Role.choices],
+        error_messages={"required": "Välj en roll."},
+    )
     extra_roles = forms.MultipleChoiceField(
         label="Fler roller i förbundet",
         choices=Role.choices,
@@ -49,6 +54,7 @@ class MemberForm(forms.Form):
     )
     responsibilities = forms.CharField(label="Gör vad", max_length=300, required=False)
     password = forms.CharField(
+        max_length=128,
         label="Lösenord",
         required=False,
         strip=False,
@@ -111,14 +117,16 @@ class MemberForm(forms.Form):
         return [data["role"], *[r for r in data.get("extra_roles", []) if r != data["role"]]]
 
 
-class AuthorityForm(forms.ModelForm):
+class AuthorityForm(SwedishModelForm):
     class Meta:
         model = Authority
         fields = ["kind", "name", "municipality_code", "is_member"]
 
 
-class HubForm(forms.ModelForm):
-    municipalities_text = forms.CharField(label="Kommuner (kommaseparerade)", required=False)
+class HubForm(SwedishModelForm):
+    municipalities_text = forms.CharField(
+        max_length=1000, label="Kommuner (kommaseparerade)", required=False
+    )
 
     class Meta:
         model = Hub
@@ -136,7 +144,7 @@ class HubForm(forms.ModelForm):
         return super().save(commit)
 
 
-class WorkingGroupForm(forms.ModelForm):
+class WorkingGroupForm(SwedishModelForm):
     class Meta:
         model = WorkingGroup
         fields = ["hub", "name", "meets", "members"]
@@ -155,7 +163,7 @@ class WorkingGroupForm(forms.ModelForm):
         )
 
 
-class AssociationForm(forms.ModelForm):
+class AssociationForm(SwedishModelForm):
     class Meta:
         model = Association
         fields = [
@@ -191,7 +199,7 @@ class AssociationForm(forms.ModelForm):
         return value
 
 
-class ReferenceCodeForm(forms.ModelForm):
+class ReferenceCodeForm(SwedishModelForm):
     class Meta:
         model = ReferenceCode
         fields = ["label", "position", "active"]

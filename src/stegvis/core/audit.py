@@ -37,6 +37,27 @@ def _object_type(obj_or_type) -> str:
     return meta.label_lower.split(".")[-1]
 
 
+def object_type_labels() -> dict[str, str]:
+    """Swedish names of the object types in the log, by their key (the model's name)."""
+    from django.apps import apps
+
+    labels = {}
+    for model in apps.get_models():
+        if model._meta.app_label in ("auth", "contenttypes", "sessions", "admin"):
+            continue
+        labels[_object_type(model)] = str(model._meta.verbose_name).capitalize()
+    labels.setdefault("user", "Användare")
+    return labels
+
+
+def object_label(object_type: str, object_id: str) -> str:
+    """An object in the log as a user reads it: "Deltagare D-000006", "Importjobb 2"."""
+    name = object_type_labels().get(object_type, object_type)
+    if object_type == "participant" and str(object_id).isdigit():
+        return f"{name} D-{int(object_id):06d}"
+    return f"{name} {object_id}".strip()
+
+
 def log(
     *,
     actor,

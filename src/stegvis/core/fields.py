@@ -53,3 +53,28 @@ class EncryptedJSONField(EncryptedTextField):
 
     def value_to_string(self, obj):
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+
+TEXT_LIMIT = 5000
+
+
+class LimitedTextField(models.TextField):
+    """Free text with a maximum length (5 000 characters unless given), checked on every save,
+    so the web, the API and imports share the limit; forms get it as ``maxlength``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", TEXT_LIMIT)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        from django.core.exceptions import ValidationError
+
+        value = super().pre_save(model_instance, add)
+        if value and len(value) > self.max_length:
+            raise ValidationError(
+                {
+                    self.name: f"{str(self.verbose_name).capitalize()}: högst "
+                    f"{self.max_length:,} tecken ({len(value):,} angivna).".replace(",", "\u202f")
+                }
+            )
+        return value

@@ -14,6 +14,7 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
+        max_length=128,
         label="Lösenord",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -30,7 +31,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label="Händelse", required=False, choices=[("", "Alla"), *AuditEntry.Action.choices]
     )
-    object_type = forms.CharField(label="Objekttyp", required=False, max_length=60)
+    object_type = forms.ChoiceField(label="Objekttyp", required=False)
     object_id = forms.CharField(label="Objekt-id", required=False, max_length=64)
     date_from = forms.DateField(
         label="Från", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -38,6 +39,13 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="Till", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stegvis.core.audit import object_type_labels
+
+        labels = sorted(object_type_labels().items(), key=lambda item: item[1])
+        self.fields["object_type"].choices = [("", "Alla"), *labels]
 
     def clean(self):
         data = super().clean()
@@ -114,3 +122,28 @@ class SwedishPasswordChangeForm(PasswordChangeForm):
             "new_password1"
         ].help_text = "Minst 10 tecken, inte bara siffror och inte ett vanligt lösenord."
         self.fields["new_password2"].label = "Nytt lösenord igen"
+
+
+DASH = "---------"
+
+
+def swedish_blank_choices(form, label: str = "Välj…") -> None:
+    """Replace Django's "---------" first choice with a Swedish one on every field of ``form``."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DASH:
+                field.empty_label = label
+            continue
+        if not isinstance(field, forms.ChoiceField):
+            continue
+        choices = list(field.choices)
+        if choices and tuple(choices[0]) == ("", DASH):
+            field.choices = [("", label), *choices[1:]]
+
+
+class SwedishModelForm(forms.ModelForm):
+    """A ModelForm whose empty first choices read "Välj…", never "---------"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        swedish_blank_choices(self)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.roles import Role, role_has_perm
 from stegvis.core.tenancy import TenantLink, TenantManager, TenantModel, TenantQuerySet
 from stegvis.core.validators import normalise_orgnr, validate_giro, validate_orgnr
@@ -124,7 +125,7 @@ class Association(TenantModel):
         "utbetalning via", max_length=12, choices=PaymentKind.choices, blank=True
     )
     payment_number = models.CharField("konto-/gironummer", max_length=40, blank=True)
-    description = models.TextField("verksamhet", blank=True)
+    description = LimitedTextField("verksamhet", blank=True)
     active = models.BooleanField("aktiv", default=True)
 
     class Meta:

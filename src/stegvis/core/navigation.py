@@ -57,7 +57,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Organisation", "core:organisation", Perm.VIEW_DIRECTORY, FEDERATION),
     NavItem("Import", "imports:index", Perm.REGISTER_PARTICIPANTS, ADMIN),
     NavItem("Import", "imports:index", Perm.MANAGE_ACTIVITIES, ADMIN),
-    NavItem("Import", "imports:index", Perm.RECORD_ATTENDANCE, ADMIN),
     NavItem("Medarbetare", "core:members", Perm.MANAGE_FEDERATION, ADMIN),
     NavItem("Kodlistor", "core:reference_codes", Perm.MANAGE_FEDERATION, ADMIN),
     NavItem("Kartläggning och plan", "assessments:settings", Perm.MANAGE_FEDERATION, ADMIN),

@@ -65,7 +65,9 @@ def _styles():
 
 
 def _p(text: str, style) -> RLParagraph:
-    return RLParagraph(escape(str(text)).replace("\n", "<br/>"), style)
+    # The built-in PDF fonts have no thin space: numbers are grouped with a plain one there.
+    text = str(text).replace("\u202f", " ")
+    return RLParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def render_pdf(

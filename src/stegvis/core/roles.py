@@ -112,7 +112,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Sees only the attendance list of his own activities (first names, attendance).
     Role.ASSOCIATION_LEADER: frozenset({Perm.RECORD_ATTENDANCE}),
-    Role.STEERING: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES, Perm.VIEW_ACTIVITIES}),
+    # Downloads the aggregated reports it sees, always with small cells hidden.
+    Role.STEERING: frozenset(
+        {Perm.VIEW_DIRECTORY, Perm.VIEW_AGGREGATES, Perm.VIEW_ACTIVITIES, Perm.EXPORT_REPORTS}
+    ),
     Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.EXPORT_REPORTS}),
     # No personal data: a referrer sees only the referrals he sent himself.
     Role.REFERRER: frozenset({Perm.REFER_PARTICIPANTS}),

@@ -14,6 +14,7 @@ from stegvis.core.dashboard import dashboard_context
 from stegvis.core.emergency import has_emergency_access
 from stegvis.core.forms import AuditFilterForm, DirectorySearchForm, LoginForm, apply_errors
 from stegvis.core.middleware import client_ip
+from stegvis.core.models import AuditEntry
 from stegvis.core.roles import Perm
 
 
@@ -62,6 +63,12 @@ def logout_view(request):
     return redirect("login")
 
 
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse) the law on accessible digital
+    public services asks for: open to everyone, signed in or not."""
+    return render(request, "core/accessibility.html")
+
+
 @login_required
 def home(request):
     """Send the user to their federation, or let them choose when they have several."""
@@ -94,8 +101,12 @@ def organisation(request):
 @federation_view(Perm.VIEW_AUDIT_LOG)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries(membership=request.membership, filters=filters)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be met shows its error and no rows, never the whole log.
+        entries = AuditEntry.objects.none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        entries = selectors.audit_entries(membership=request.membership, filters=filters)
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
     return render(request, "core/audit_log.html", {"form": form, "page": page})
 

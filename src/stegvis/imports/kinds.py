@@ -249,9 +249,6 @@ register(
         "(deltagarens referens, t.ex. D-000123) och present (ja eller nej). Deltagaren ska ha "
         "en plats i aktiviteten; inställda och kommande tillfällen kan inte få närvaro. "
         "Redan registrerad närvaro skrivs över med filens värde.",
-        # Rows name people by personnummer: only a role that reads every participant's personal
-        # data may import them. Association leaders see first names only and record
-        # attendance on the session's page.
         # Rows name people by personnummer: staff who work with the participants (their
         # places, in their interventions), never a leader who sees first names only.
         perms=(Perm.VIEW_ALL_PERSONAL_DATA, Perm.VIEW_SCOPED_PERSONAL_DATA),

@@ -247,13 +247,79 @@ def delimiter_of(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+# Swedish column names, as people write them in Excel, for the machine keys every importer reads.
+# The first Swedish name of each key is the one the template files use.
+SWEDISH_COLUMNS: dict[str, str] = {
+    "personnummer": "personnummer",
+    "kön": "gender",
+    "startdatum": "start_date",
+    "slutdatum": "end_date",
+    "avslutsorsak": "exit_reason",
+    "af-kod före": "af_code_before",
+    "af-kod efter": "af_code_after",
+    "försörjning före": "income_source_before",
+    "försörjning efter": "income_source_after",
+    "rubrik": "title",
+    "föreningens organisationsnummer": "association_orgnr",
+    "organisationsnummer": "association_orgnr",
+    "kategori": "category",
+    "antal platser": "capacity",
+    "knutpunkt": "hub",
+    "antal ledare": "leader_count",
+    "första datum": "first_date",
+    "antal tillfällen": "sessions",
+    "dagar mellan": "every_days",
+    "börjar": "start_time",
+    "starttid": "start_time",
+    "slutar": "end_time",
+    "sluttid": "end_time",
+    "stärker": "serves",
+    "aktivitetsplan": "plan",
+    "beskrivning": "description",
+    "kommun": "municipality",
+    "adress": "address",
+    "plats/adress": "address",
+    "språk": "languages",
+    "könsbegränsning": "gender_restriction",
+    "insats": "intervention",
+    "samverkansgrupp": "working_group",
+    "aktivitetsnummer": "activity_id",
+    "aktivitet": "activity_id",
+    "tillfällets datum": "session_date",
+    "datum": "session_date",
+    "närvarande": "present",
+    "närvaro": "present",
+    "deltagare": "participant",
+    "deltagarreferens": "participant",
+}
+SWEDISH_LABELS: dict[str, str] = {}
+for _swedish, _key in SWEDISH_COLUMNS.items():
+    SWEDISH_LABELS.setdefault(_key, _swedish)
+
+
+def column_key(name: str) -> str:
+    """A header cell as the machine key: ``Startdatum`` → ``start_date``; keys stay keys."""
+    name = " ".join(name.strip().lower().split())
+    return SWEDISH_COLUMNS.get(name, name)
+
+
 def header_of(text: str) -> list[str]:
-    """The column names of row 1, stripped and in lower case ([] for an empty file)."""
+    """The column names of row 1 as machine keys ([] for an empty file): today's keys
+    (``start_date``) and Swedish names (``Startdatum``) alike."""
     first = text.split("\n", 1)[0].rstrip("\r")
     if not first.strip():
         return []
     row = next(csv.reader([first], delimiter=delimiter_of(first)), [])
-    return [name.strip().lower() for name in row]
+    return [column_key(name) for name in row]
+
+
+def template_csv(columns: Columns) -> str:
+    """A template for Swedish Excel: the Swedish column names, semicolons, byte order mark."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([SWEDISH_LABELS.get(name, name).capitalize() for name in columns.all])
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -303,7 +369,7 @@ def data_rows(text: str):
     A row with a different number of cells than the header is given as ``(row, None)``."""
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(first))
-    header = [name.strip().lower() for name in next(reader, [])]
+    header = [column_key(name) for name in next(reader, [])]
     width = len(header)
     start = reader.line_num
     for values in reader:

@@ -7,5 +7,6 @@ app_name = "imports"
 urlpatterns = [
     path("import/", views.index, name="index"),
     path("import/<str:kind>/ny/", views.upload, name="upload"),
+    path("import/<str:kind>/mall.csv", views.template, name="template"),
     path("import/jobb/<int:pk>/", views.job, name="job"),
 ]

@@ -43,6 +43,21 @@ def index(request):
 
 
 @federation_view()
+def template(request, kind: str):
+    """An empty file with the kind's columns in Swedish, ready to fill in Excel."""
+    from django.http import HttpResponse
+
+    from stegvis.imports.tables import template_csv
+
+    import_kind = _kind(request, kind)
+    response = HttpResponse(
+        template_csv(import_kind.columns), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mall-{import_kind.key}.csv"'
+    return response
+
+
+@federation_view()
 def upload(request, kind: str):
     import_kind = _kind(request, kind)
     # Bound on every POST: a kind without options posts nothing but the file.

@@ -38,7 +38,9 @@ class FinancierForm(forms.Form):
 
 class BudgetForm(forms.Form):
     prefix = "bud"
-    financier = forms.ModelChoiceField(label="Finansiär", queryset=None)
+    financier = forms.ModelChoiceField(
+        label="Finansiär", queryset=None, empty_label="Välj finansiär…"
+    )
     year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
     amount = forms.IntegerField(label="Budget (kr)", min_value=0)
 
@@ -50,7 +52,9 @@ class BudgetForm(forms.Form):
 
 class BookingForm(forms.Form):
     prefix = "utf"
-    financier = forms.ModelChoiceField(label="Finansiär", queryset=None)
+    financier = forms.ModelChoiceField(
+        label="Finansiär", queryset=None, empty_label="Välj finansiär…"
+    )
     booked_on = forms.DateField(label="Bokföringsdatum", widget=DATE, initial=_today)
     amount = forms.IntegerField(label="Belopp (kr)", help_text="Negativt belopp rättar.")
     note = forms.CharField(label="Avser", max_length=200, required=False)

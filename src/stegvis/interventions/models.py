@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantModel
 
 
@@ -31,8 +32,8 @@ class Intervention(TenantModel):
     start_date = models.DateField("startdatum", null=True, blank=True)
     end_date = models.DateField("slutdatum", null=True, blank=True)
     capacity = models.PositiveIntegerField("antal platser", null=True, blank=True)
-    target_group = models.TextField("målgrupp", blank=True)
-    description = models.TextField("beskrivning", blank=True)
+    target_group = LimitedTextField("målgrupp", blank=True)
+    description = LimitedTextField("beskrivning", blank=True)
     # Declarative eligibility rules, see stegvis.participants.eligibility.
     eligibility_rules = models.JSONField("villkor för deltagande", default=list, blank=True)
     # Closed (stängd): takes no new referrals; people already in it finish their steps.

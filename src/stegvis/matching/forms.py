@@ -17,7 +17,9 @@ class RunForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    activity = forms.ModelChoiceField(label="Placera i stället i", queryset=None)
+    activity = forms.ModelChoiceField(
+        label="Placera i stället i", queryset=None, empty_label="Välj aktivitet…"
+    )
     note = forms.CharField(label="Varför", required=False, max_length=300)
 
     def __init__(self, *args, activities, **kwargs):

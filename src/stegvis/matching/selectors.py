@@ -190,11 +190,16 @@ def may_run(membership: Membership) -> bool:
 
 
 def latest_run(membership: Membership) -> MatchRun | None:
-    return MatchRun.objects.filter(membership=membership).order_by("-created_at", "-id").first()
+    """The federation's latest run, whoever made it: a coordinator's proposals are decided on by
+    the case workers without running the matching again."""
+    return (
+        MatchRun.objects.select_related("created_by", "hub").order_by("-created_at", "-id").first()
+    )
 
 
-def run_proposals(run: MatchRun) -> QuerySet[Proposal]:
-    return run.proposals.select_related(
+def run_proposals(run: MatchRun, membership: Membership | None = None) -> QuerySet[Proposal]:
+    """The run's proposals; a case worker's only for the participants in his interventions."""
+    qs = run.proposals.select_related(
         "enrolment__participant",
         "enrolment__intervention",
         "activity__association",
@@ -203,12 +208,24 @@ def run_proposals(run: MatchRun) -> QuerySet[Proposal]:
         "placement",
         "mentor",
         "override_activity",
+        "decided_by",
     ).order_by("status", "-score", "pk")
+    ids = scope_ids(membership) if membership is not None else None
+    if ids is not None and not membership.has_perm(Perm.MANAGE_ACTIVITIES):
+        qs = qs.filter(enrolment__intervention_id__in=ids)
+    return qs
+
+
+def run_outcome(run: MatchRun) -> list[tuple[str, int]]:
+    """What became of a run's proposals: (Swedish status, count), in the order of the statuses."""
+    rows = run.proposals.order_by().values("status").annotate(n=Count("pk"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return [(label, counts[key]) for key, label in Proposal.Status.choices if counts.get(key)]
 
 
 def proposal_get(*, membership: Membership, pk: int) -> Proposal:
-    """A proposal the membership may decide on: in a run of his, a participant in his scope."""
-    qs = Proposal.objects.filter(run__membership=membership).select_related(
+    """A proposal the membership may decide on: in any run, a participant in his scope."""
+    qs = Proposal.objects.select_related(
         "enrolment__participant", "enrolment__intervention", "activity", "placement", "mentor"
     )
     ids = scope_ids(membership)

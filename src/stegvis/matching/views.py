@@ -35,7 +35,7 @@ def run(request):
         )
         return redirect("matching:run", request.federation.slug)
     latest = selectors.latest_run(membership)
-    proposals = list(selectors.run_proposals(latest)) if latest else []
+    proposals = list(selectors.run_proposals(latest, membership)) if latest else []
     show_names = can_see_personal_data(membership)
     in_scope = intervention_ids_in_scope(membership) if show_names else set()
     shown = []
@@ -61,6 +61,7 @@ def run(request):
         {
             "form": form,
             "run": latest,
+            "outcome": selectors.run_outcome(latest) if latest else [],
             "proposals": proposals,
             "can_decide": show_names,
             "waiting": waiting,

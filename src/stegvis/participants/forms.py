@@ -137,7 +137,7 @@ class RegisterForm(forms.Form):
 
 class ReferralForm(forms.Form):
     reason = forms.CharField(
-        label="Skäl till anvisningen", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000, label="Skäl till anvisningen", widget=forms.Textarea(attrs={"rows": 3})
     )
     referred_on = forms.DateField(label="Anvisad", widget=DATE, initial=_today)
     planned_start = forms.DateField(label="Planerad start", required=False, widget=DATE)
@@ -150,6 +150,7 @@ class ReferralForm(forms.Form):
         widget=forms.Select(choices=[("unknown", "Okänt"), ("true", "Ja"), ("false", "Nej")]),
     )
     notes = forms.CharField(
+        max_length=5000,
         label="Anteckningar",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -239,6 +240,7 @@ class HandOverForm(forms.Form):
     to_contact = StaffChoiceField(label="Ny huvudkontakt", queryset=None, empty_label=None)
     handed_over_on = forms.DateField(label="Datum", widget=DATE, initial=_today)
     note = forms.CharField(
+        max_length=5000,
         label="Överlämning – vad behöver den nya huvudkontakten veta?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -261,12 +263,27 @@ class ExitForm(forms.Form):
     af_code_after = forms.ChoiceField(label="Inskrivningskod hos AF vid avslut", required=False)
     note = forms.CharField(label="Anteckning", required=False, max_length=300)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, enrolment=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
         k = reference.Kind
         self.fields["exit_reason"].choices = reference.choices(k.EXIT_REASON, blank="Välj…")
         self.fields["income_sources_after"].choices = reference.choices(k.INCOME_SOURCE)
         self.fields["af_code_after"].choices = reference.choices(k.AF_CODE, blank="–")
+
+    def clean(self):
+        from stegvis.participants.services import enrolment_exit_errors
+
+        data = super().clean()
+        if self.enrolment is not None:
+            # The service's date rule too, so one submit shows every error.
+            errors = enrolment_exit_errors(
+                enrolment=self.enrolment, end_date=data.get("end_date"), exit_reason=None
+            )
+            for field, message in errors.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
 
 
 class FollowUpForm(forms.Form):

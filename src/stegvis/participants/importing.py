@@ -34,7 +34,7 @@ from stegvis.core import audit, bulk
 from stegvis.core.crypto import encrypt_text, lookup_hash
 from stegvis.core.dates import add_months
 from stegvis.core.personnummer import PersonalNumber, PersonalNumberError, parse_personal_number
-from stegvis.imports.tables import delimiter_of, iso_date
+from stegvis.imports.tables import column_key, delimiter_of, iso_date
 
 COLUMNS = (
     "personnummer",
@@ -179,7 +179,7 @@ def _parse_into(text, *, keys, today, rows, errors, progress=None) -> None:
         errors.add(1, "", "Filen är tom eller saknar rubrikrad.")
         return
     reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(first_line))
-    header = [name.strip().lower() for name in next(reader)]
+    header = [column_key(name) for name in next(reader)]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         errors.add(1, "", f"Rubrikraden saknar kolumnerna {', '.join(missing)}.")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from stegvis.core.fields import EncryptedTextField
+from stegvis.core.fields import EncryptedTextField, LimitedTextField
 from stegvis.core.tenancy import TenantModel
 
 
@@ -178,8 +178,8 @@ class Referral(TenantModel):
     )
     referred_on = models.DateField("anvisad")
     planned_start = models.DateField("planerad start", null=True, blank=True)
-    reason = models.TextField("skäl")
-    notes = models.TextField("anteckningar", blank=True)
+    reason = LimitedTextField("skäl")
+    notes = LimitedTextField("anteckningar", blank=True)
     # Facts the eligibility rules need that are not on the participant.
     unemployed = models.BooleanField("arbetslös", null=True, blank=True)
     income_months = models.JSONField(
@@ -309,7 +309,7 @@ class HandOver(TenantModel):
         "core.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     handed_over_on = models.DateField("datum")
-    note = models.TextField("överlämning", blank=True)
+    note = LimitedTextField("överlämning", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

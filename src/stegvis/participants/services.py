@@ -776,6 +776,20 @@ def _check_overlap(
         )
 
 
+def enrolment_date_errors(
+    *, referral: Referral | None, start_date: date, end_date: date | None
+) -> dict[str, str]:
+    """The date order of an enrolment: not before its referral, not ending before it starts."""
+    errors = {}
+    if referral is not None and referral.referred_on and start_date < referral.referred_on:
+        errors["start_date"] = (
+            f"Deltagandet kan inte börja före anvisningen ({referral.referred_on:%Y-%m-%d})."
+        )
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = "Slutdatumet ligger före startdatumet."
+    return errors
+
+
 @transaction.atomic
 def enrolment_create(
     *,
@@ -799,6 +813,9 @@ def enrolment_create(
         raise ValidationError("En strukturinriktad insats har inga deltagare.")
     if not imported:
         require_active_consent(participant, intervention)
+    errors = enrolment_date_errors(referral=referral, start_date=start_date, end_date=end_date)
+    if errors:
+        raise ValidationError(errors)
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     _check_overlap(participant, intervention, start_date, end_date)
     enrolment = Enrolment.objects.create(
@@ -853,6 +870,20 @@ def enrolment_hand_over(
     return handover
 
 
+def enrolment_exit_errors(
+    *, enrolment: Enrolment, end_date: date | None, exit_reason: str | None
+) -> dict[str, str]:
+    """Every reason an exit is refused, at once, for the form, the API and the import alike."""
+    from stegvis.core import reference
+
+    errors = {}
+    if end_date is not None and end_date < enrolment.start_date:
+        errors["end_date"] = "Slutdatumet ligger före startdatumet."
+    if exit_reason is not None and exit_reason not in reference.keys(reference.Kind.EXIT_REASON):
+        errors["exit_reason"] = "Välj en avslutsorsak."
+    return errors
+
+
 @transaction.atomic
 def enrolment_exit(
     *,
@@ -873,10 +904,9 @@ def enrolment_exit(
         require_active_consent(enrolment.participant, enrolment.intervention)
     if enrolment.end_date is not None:
         raise ValidationError("Deltagandet är redan avslutat.")
-    if end_date < enrolment.start_date:
-        raise ValidationError({"end_date": "Slutdatumet ligger före startdatumet."})
-    if exit_reason not in reference.keys(reference.Kind.EXIT_REASON):
-        raise ValidationError({"exit_reason": "Välj en avslutsorsak."})
+    errors = enrolment_exit_errors(enrolment=enrolment, end_date=end_date, exit_reason=exit_reason)
+    if errors:
+        raise ValidationError(errors)
     enrolment.end_date = end_date
     enrolment.exit_reason = exit_reason
     enrolment.income_sources_after = list(income_sources_after)

@@ -417,7 +417,12 @@ def correction_decide(request, pk: int):
 def waitlist_index(request):
     first = _individual_interventions(request.membership).first()
     if first is None:
-        raise Http404("Du arbetar inte i någon insats.")
+        # An empty state, not an error: no intervention yet means nobody waits.
+        return render(
+            request,
+            "participants/waitlist.html",
+            {"intervention": None, "queue": [], "interventions": []},
+        )
     return redirect("participants:waitlist", request.federation.slug, first.pk)
 
 
@@ -485,7 +490,7 @@ def exit_enrolment(request, pk: int):
     enrolment = selectors.enrolment_get(membership=membership, pk=pk)
     if enrolment.end_date is not None:
         return _exit_summary(request, enrolment)
-    form = forms.ExitForm(request.POST or None)
+    form = forms.ExitForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

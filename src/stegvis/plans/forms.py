@@ -40,12 +40,16 @@ class PlanNewForm(forms.Form):
         help_text="Målens och åtgärdernas datum i mallen räknas från den här dagen.",
     )
     participant_words = forms.CharField(
+        max_length=5000,
         label="Med deltagarens egna ord",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     participant_goals = forms.CharField(
-        label="Deltagarens egna mål", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Deltagarens egna mål",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, templates, **kwargs):
@@ -55,13 +59,17 @@ class PlanNewForm(forms.Form):
 
 class PlanForm(forms.Form):
     participant_words = forms.CharField(
+        max_length=5000,
         label="Med deltagarens egna ord",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Hur personen själv beskriver sin situation och vad som är viktigt.",
     )
     participant_goals = forms.CharField(
-        label="Deltagarens egna mål", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Deltagarens egna mål",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     agreed_on = forms.DateField(label="Överenskommen", required=False, widget=DATE)
     next_follow_up = forms.DateField(label="Nästa uppföljning", required=False, widget=DATE)
@@ -70,7 +78,10 @@ class PlanForm(forms.Form):
 class GoalForm(forms.Form):
     title = forms.CharField(label="Mål", max_length=200)
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Beskrivning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     target_date = forms.DateField(label="Klart senast", required=False, widget=DATE)
     status = forms.ChoiceField(label="Status", choices=PlanGoal.Status.choices)
@@ -138,10 +149,13 @@ class MeetingForm(forms.Form):
         help_text="T.ex. tolk, anhörig, handledare.",
     )
     notes = forms.CharField(
-        label="Anteckningar", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=5000,
+        label="Anteckningar",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     decisions = forms.CharField(
-        label="Beslut", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000, label="Beslut", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_follow_up = forms.DateField(label="Nästa uppföljning", required=False, widget=DATE)
     plan_agreed = forms.BooleanField(
@@ -162,9 +176,13 @@ class TemplateForm(forms.Form):
     )
     name = forms.CharField(label="Namn", max_length=120)
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000,
+        label="Beskrivning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     goals_text = forms.CharField(
+        max_length=5000,
         label="Mål och åtgärder",
         widget=forms.Textarea(attrs={"rows": 16, "class": "mono"}),
         help_text="En rad per mål: ”Mål | veckor | beskrivning”. Under målet en rad per "

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantLink, TenantModel
 
 
@@ -19,7 +20,7 @@ class PlanTemplate(TenantModel):
 
     key = models.SlugField("nyckel", max_length=40)
     name = models.CharField("namn", max_length=120)
-    description = models.TextField("beskrivning", blank=True)
+    description = LimitedTextField("beskrivning", blank=True)
     goals = models.JSONField("mål och åtgärder", default=list, blank=True)
     active = models.BooleanField("används", default=True)
     position = models.PositiveIntegerField("ordning", default=0)
@@ -42,12 +43,12 @@ class Plan(TenantModel):
     enrolment = models.ForeignKey(
         "participants.Enrolment", on_delete=models.CASCADE, related_name="plans"
     )
-    participant_words = models.TextField(
+    participant_words = LimitedTextField(
         "med deltagarens egna ord",
         blank=True,
         help_text="Hur personen själv beskriver sin situation och vad som är viktigt.",
     )
-    participant_goals = models.TextField(
+    participant_goals = LimitedTextField(
         "deltagarens egna mål", blank=True, help_text="Vad personen själv vill uppnå."
     )
     agreed_on = models.DateField("överenskommen", null=True, blank=True)
@@ -84,7 +85,7 @@ class PlanGoal(TenantModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveIntegerField("ordning", default=0)
     title = models.CharField("mål", max_length=200)
-    description = models.TextField("beskrivning", blank=True)
+    description = LimitedTextField("beskrivning", blank=True)
     target_date = models.DateField("klart senast", null=True, blank=True)
     status = models.CharField(
         "status", max_length=12, choices=Status.choices, default=Status.PLANNED
@@ -243,8 +244,8 @@ class Meeting(TenantModel):
     other_attendees = models.CharField(
         "övriga deltagare", max_length=300, blank=True, help_text="T.ex. tolk, anhörig, handledare."
     )
-    notes = models.TextField("anteckningar", blank=True)
-    decisions = models.TextField("beslut", blank=True)
+    notes = LimitedTextField("anteckningar", blank=True)
+    decisions = LimitedTextField("beslut", blank=True)
     next_follow_up = models.DateField("nästa uppföljning", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -261,6 +261,10 @@ def plan_update(
     next_follow_up: date | None,
 ) -> Plan:
     _check(membership, plan)
+    if agreed_on and next_follow_up and next_follow_up < agreed_on:
+        raise ValidationError(
+            {"next_follow_up": "Nästa uppföljning kan inte ligga före dagen planen överenskoms."}
+        )
     plan.participant_words = participant_words.strip()
     plan.participant_goals = participant_goals.strip()
     plan.agreed_on = agreed_on
@@ -284,10 +288,16 @@ def goal_save(
 ) -> PlanGoal:
     _check(membership, plan)
     title = title.strip()
+    errors = {}
     if not title:
-        raise ValidationError({"title": "Skriv målet."})
+        errors["title"] = "Skriv målet."
     if status not in PlanGoal.Status.values:
-        raise ValidationError({"status": "Okänd status."})
+        errors["status"] = "Okänd status."
+    changed_date = goal is None or goal.target_date != target_date
+    if target_date and changed_date and target_date < timezone.localdate():
+        errors["target_date"] = "Datumet för när målet ska vara klart har redan passerat."
+    if errors:
+        raise ValidationError(errors)
     created = goal is None
     if created:
         last = plan.goals.aggregate(p=Max("position"))["p"]
@@ -361,6 +371,7 @@ def action_save(
     authority = data.authority
     if authority is None and data.responsible is not None:
         authority = data.responsible.authority
+    previous_goal_id = action.goal_id
     action.what = what
     action.goal = data.goal
     action.authority = authority
@@ -370,6 +381,7 @@ def action_save(
     action.due_date = data.due_date
     _set_status(action, data.status)
     action.save()
+    goal_follow_actions(action.goal_id, previous_goal_id)
     _record_version(plan, actor=actor, reason=f"Åtgärd {'tillagd' if created else 'ändrad'}")
     return action
 
@@ -390,6 +402,7 @@ def action_set_status(*, actor, membership: Membership, action: PlanAction, stat
         raise ValidationError("Okänd status.")
     _set_status(action, status)
     action.save(update_fields=["status", "done_on"])
+    goal_follow_actions(action.goal_id)
     _record_version(plan, actor=actor, reason=f"Åtgärd {action.get_status_display().lower()}")
 
 
@@ -397,8 +410,37 @@ def action_set_status(*, actor, membership: Membership, action: PlanAction, stat
 def action_delete(*, actor, membership: Membership, action: PlanAction) -> None:
     plan = action.plan
     _check(membership, plan)
+    goal_id = action.goal_id
     action.delete()
+    goal_follow_actions(goal_id)
     _record_version(plan, actor=actor, reason="Åtgärd borttagen")
+
+
+def goal_follow_actions(*goal_ids) -> None:
+    """A goal's status follows its actions: all done (struck ones aside) is achieved, any begun
+    or done is in progress. A dropped goal stays dropped, and a begun one is never set back to
+    "not started" by itself."""
+    for goal in PlanGoal.objects.filter(pk__in=[g for g in goal_ids if g]):
+        if goal.status == PlanGoal.Status.DROPPED:
+            continue
+        states = [
+            s
+            for s in goal.actions.values_list("status", flat=True)
+            if s != PlanAction.Status.CANCELLED
+        ]
+        if not states:
+            continue
+        if all(s == PlanAction.Status.DONE for s in states):
+            status = PlanGoal.Status.ACHIEVED
+        elif any(s != PlanAction.Status.PLANNED for s in states):
+            status = PlanGoal.Status.IN_PROGRESS
+        elif goal.status == PlanGoal.Status.ACHIEVED:
+            status = PlanGoal.Status.IN_PROGRESS  # reopened: no longer achieved
+        else:
+            continue  # a goal someone has begun is not set back to "not started" by itself
+        if goal.status != status:
+            goal.status = status
+            goal.save(update_fields=["status"])
 
 
 # --- Meetings --------------------------------------------------------------------------------

@@ -76,6 +76,14 @@ class ReportDefinition:
     chart_orientation: str = "horizontal"
     chart_unit: str = ""
 
+    @property
+    def download_slug(self) -> str:
+        """The Swedish title as a file name: "Ålder och kön" → ``alder-och-kon``."""
+        from django.utils.text import slugify
+
+        plain = self.title.translate(str.maketrans("åäöÅÄÖéÉ", "aaoAAOeE"))
+        return slugify(plain)
+
 
 @dataclass
 class Report:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from decimal import Decimal
 
 from stegvis.core.spreadsheet import csv_writer, workbook_bytes
 from stegvis.reports.definitions import Report
@@ -26,17 +27,36 @@ def _cell(value: Value):
     return "" if value is None else value
 
 
-def report_csv(report: Report, *, bom: bool = False) -> str:
-    """The main table with the JSON keys as header: ``kod,benamning,<columns>``."""
+def _excel_cell(value: Value):
+    """Swedish Excel reads "2,5" as a number and "2.5" as text: decimals take a comma."""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    return _cell(value)
+
+
+def report_csv(report: Report, *, bom: bool = False, excel: bool = False) -> str:
+    """The main table with the JSON keys as header: ``kod,benamning,<columns>``.
+
+    ``excel`` writes what Swedish Excel opens as columns: a UTF-8 byte order mark, semicolons
+    between cells, a comma before decimals and CRLF line ends. Without it the file is for
+    machines (commas, decimal points).
+    """
     out = io.StringIO()
-    if bom:
+    if bom or excel:
         out.write("\ufeff")
-    writer = csv_writer(out, lineterminator="\n")
+    if excel:
+        writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
+        cell = _excel_cell
+    else:
+        writer = csv_writer(out, lineterminator="\n")
+        cell = _cell
     table = report.table
     writer.writerow(["kod", "benamning", *table.columns])
     for row in table.all_rows:
         key = "Totalt" if row is table.total else row.key
-        writer.writerow([key, row.label, *(_cell(v) for v in row.values)])
+        writer.writerow([key, row.label, *(cell(v) for v in row.values)])
     return out.getvalue()
 
 
@@ -45,12 +65,21 @@ def report_csv(report: Report, *, bom: bool = False) -> str:
 _FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
+def _shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut between words, never inside one."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut.rstrip(" -–,") or text[:limit]
+
+
 def _sheet_title(text: str, used: set[str]) -> str:
-    base = text.translate(_FORBIDDEN).strip()[:31] or "Tabell"
+    base = _shorten(text.translate(_FORBIDDEN), 31) or "Tabell"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" {n}"
-        title = base[: 31 - len(suffix)] + suffix
+        title = _shorten(base, 31 - len(suffix)) + suffix
         n += 1
     used.add(title.lower())
     return title

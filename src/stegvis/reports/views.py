@@ -153,9 +153,9 @@ def download(request, name: str, fmt: str):
     _form, report, _forced = _compute(request, name)
     _log_export(request, name, fmt, report)
     created = timezone.localtime()
-    stem = f"{request.federation.slug}-{name}-{created:%Y%m%d}"
+    stem = f"{request.federation.slug}-{report.definition.download_slug}-{created:%Y%m%d}"
     if fmt == "csv":
-        content = exports.report_csv(report, bom=True)
+        content = exports.report_csv(report, excel=True)
     elif fmt == "xlsx":
         content = exports.reports_xlsx(
             [report], federation_name=request.federation.name, created=created

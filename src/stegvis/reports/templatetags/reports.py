@@ -12,8 +12,12 @@ def cell(value) -> str:
         return "–"
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
+    from decimal import Decimal
+
+    from stegvis.core.formats import number
+
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u00a0")
+        return number(value, 1)
+    if isinstance(value, int | Decimal):
+        return number(value)
     return str(value)
