@@ -189,7 +189,8 @@ def _build(slug: str) -> World:
                 check_password=False,
             )
             world.members[role] = membership
-        admin = world.members[Role.FEDERATION_ADMIN]
+        # The case worker registers (the administrator alone sees no personal data).
+        admin = world.members[Role.CASE_WORKER]
         participant, _ = participant_services.participant_register(
             actor=admin.user,
             membership=admin,

@@ -7,7 +7,6 @@ person gets the same pseudonym in every extract and nobody without the key can r
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -15,6 +14,7 @@ import io
 from django.conf import settings
 
 from stegvis.core import audit
+from stegvis.core.spreadsheet import csv_writer
 from stegvis.evaluation.effects import Evaluation
 from stegvis.evaluation.returns import WINDOW, month_index, payments
 
@@ -44,7 +44,7 @@ def extract_csv(evaluation: Evaluation, *, actor, federation) -> str:
     result = evaluation.result
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")  # formula-safe cells
     writer.writerow(COLUMNS)
     for index, person in enumerate(evaluation.people):
         paid = (

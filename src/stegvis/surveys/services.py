@@ -104,8 +104,8 @@ def ensure_default_surveys(*, actor=None) -> list[Survey]:
             actor=actor,
             action=audit.Action.CREATE,
             object_type="survey",
-            object_id=",".join(s.code for s in created),
             reason="standardenkäter",
+            detail={"codes": [s.code for s in created]},
         )
     return created
 
