@@ -65,6 +65,8 @@ PERSONAL = {
     "plans.plangoal": {"title": "(avidentifierad)", "description": None},
     "plans.planaction": {"what": "(avidentifierad)", "responsible_other": None},
     "plans.meeting": {"other_attendees": None, "notes": None, "decisions": None},
+    "participants.correction": {"values": None, "note": None},
+    "interventions.transfer": {"reason": "(avidentifierad)", "decline_reason": None},
 }
 
 KEPT = {
@@ -89,6 +91,16 @@ KEPT = {
     "plans.planversion": {
         "snapshot": "replaced by one snapshot of the erased plan",
         "reason": "why the version was made",
+    },
+    "participants.correction": {"fields": "names of the corrected fields"},
+    "surveys.invitation": {
+        "language": "language code of the questionnaire",
+        "token_hash": "hash of a random link token, nothing about the person",
+    },
+    "surveys.response": {"language": "language code of the questionnaire"},
+    "surveys.pagelink": {
+        "language": "language code of the page",
+        "token_hash": "hash of a random link token, nothing about the person",
     },
 }
 
@@ -174,6 +186,28 @@ def everything(request, intervention, admin, register, enrol):  # noqa: F811
     activity = request.getfixturevalue("make_activity")()
     Proposal.objects.create(
         run=MatchRun.objects.create(), enrolment=enrolment, activity=activity, score=1.0
+    )
+    from stegvis.interventions.models import Intervention, Transfer
+    from stegvis.participants.models import Correction
+
+    Correction.objects.create(
+        participant=person, source="manual", status="applied", fields=["last_name"]
+    )
+    receiving = Intervention.objects.create(code="INS-T", name="Mottagande insats")
+    Transfer.objects.create(
+        participant=person,
+        from_enrolment=enrolment,
+        to_intervention=receiving,
+        referral=Referral.objects.create(
+            participant=person,
+            intervention=receiving,
+            referred_on=date(2020, 3, 1),
+            reason="x",
+            status=Referral.Status.DECLINED,
+        ),
+        consent=Consent.objects.filter(participant=person).first(),
+        proposed_on=date(2020, 3, 1),
+        reason="x",
     )
     assert Consent.objects.filter(participant=person).exists()
     for label, fields in PERSONAL.items():

@@ -397,7 +397,10 @@ class MentorForm(forms.Form):
     email = forms.EmailField(label="E-post", required=False)
     municipality = forms.CharField(label="Kommun", max_length=80, required=False)
     languages = forms.CharField(
-        label="Språk", required=False, help_text="Kommaseparerade, t.ex. svenska, dari"
+        max_length=300,
+        label="Språk",
+        required=False,
+        help_text="Kommaseparerade, t.ex. svenska, dari",
     )
     interests = forms.MultipleChoiceField(
         label="Intressen",

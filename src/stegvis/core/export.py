@@ -67,6 +67,11 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     "participants.handover": {"note": BLANK},
     # Old and new values of a correction are the person's details.
     "participants.correction": {"values": BLANK, "note": BLANK},
+    "interventions.referralsubmission": {"first_name": BLANK, "last_name": BLANK},
+    "interventions.transfer": {"reason": BLANK, "decline_reason": BLANK},
+    "activities.attendancemark": {"message": BLANK},
+    "activities.compensationcorrection": {"reason": BLANK},
+    "surveys.answer": {"text": BLANK},
     "participants.followup": {"note": BLANK},
     "assessments.assessment": {
         "skills": BLANK,
@@ -129,10 +134,15 @@ def plain(value):
     return str(value)
 
 
-def csv_cell(value) -> str:
+def csv_cell(value):
+    """A CSV cell: numbers stay numbers (a negative one is no formula), the rest as text."""
+    if isinstance(value, decimal.Decimal):
+        return value
     value = plain(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     return "" if value is None else str(value)
 
 

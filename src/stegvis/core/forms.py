@@ -108,6 +108,24 @@ class AccountForm(forms.Form):
 
 
 class SwedishPasswordChangeForm(PasswordChangeForm):
+    old_password = forms.CharField(
+        label="Nuvarande lösenord",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label="Nytt lösenord",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="Nytt lösenord igen",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     error_messages = {
         **PasswordChangeForm.error_messages,
         "password_incorrect": "Det nuvarande lösenordet stämmer inte.",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantModel
 
 
@@ -29,7 +30,7 @@ class ComparisonCohort(TenantModel):
     source = models.CharField(
         "ursprung", max_length=10, choices=Source.choices, default=Source.IMPORTED
     )
-    description = models.TextField("beskrivning", blank=True)
+    description = LimitedTextField("beskrivning", blank=True)
     # The intervention the cohort is the comparison group of (its Effekt page uses it first).
     intervention = models.ForeignKey(
         "interventions.Intervention",

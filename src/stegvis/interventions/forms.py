@@ -117,10 +117,13 @@ class InterventionForm(forms.Form):
         label="Antal platser", min_value=1, max_value=100_000, required=False
     )
     target_group = forms.CharField(
-        label="Målgrupp", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000, label="Målgrupp", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000,
+        label="Beskrivning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     # Eligibility rules (villkor), shown to everyone who refers.
     age_min = forms.IntegerField(label="Lägsta ålder", min_value=0, max_value=120, required=False)
@@ -377,5 +380,8 @@ class TransferMeetingForm(forms.Form):
     held_on = forms.DateField(label="Datum för överlämningsmötet", widget=DATE, initial=_today)
     participant_present = forms.BooleanField(label="Personen är med", required=False, initial=True)
     notes = forms.CharField(
-        label="Anteckningar", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000,
+        label="Anteckningar",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -56,7 +56,9 @@ def timeline_events(participant, membership):
 
 @hooks.on_anonymise
 def _erase(participant) -> None:
-    Transfer.objects.filter(participant=participant).update(reason="(avidentifierad)")
+    Transfer.objects.filter(participant=participant).update(
+        reason="(avidentifierad)", decline_reason=""
+    )
     ReferralSubmission.objects.filter(referral__participant=participant).update(
         first_name="", last_name=""
     )

@@ -300,7 +300,7 @@ class Transfer(TenantModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.TextField("skäl till överlämningen")
+    reason = LimitedTextField("skäl till överlämningen")
     consent = models.ForeignKey(
         "participants.Consent",
         verbose_name="samtycke till informationsutbyte",

@@ -13,15 +13,19 @@ class MethodForm(forms.Form):
     )
     name = forms.CharField(label="Namn", max_length=200)
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs=TEXT)
+        max_length=5000, label="Beskrivning", required=False, widget=forms.Textarea(attrs=TEXT)
     )
     target_group = forms.CharField(
-        label="Målgrupp", required=False, widget=forms.Textarea(attrs=TEXT)
+        max_length=5000, label="Målgrupp", required=False, widget=forms.Textarea(attrs=TEXT)
     )
     staff_demands = forms.CharField(
-        label="Krav på personalen", required=False, widget=forms.Textarea(attrs=TEXT)
+        max_length=5000,
+        label="Krav på personalen",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
     )
     references = forms.CharField(
+        max_length=5000,
         label="Externa referenser",
         required=False,
         help_text="En källa eller länk per rad.",

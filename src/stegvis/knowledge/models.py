@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantLink, TenantModel
 
 
@@ -17,10 +18,10 @@ class Method(TenantModel):
         "kod", max_length=40, help_text="Kort och stabil, t.ex. MI. Används i rapporter och API."
     )
     name = models.CharField("namn", max_length=200)
-    description = models.TextField("beskrivning", blank=True)
-    target_group = models.TextField("målgrupp", blank=True)
-    staff_demands = models.TextField("krav på personalen", blank=True)
-    references = models.TextField(
+    description = LimitedTextField("beskrivning", blank=True)
+    target_group = LimitedTextField("målgrupp", blank=True)
+    staff_demands = LimitedTextField("krav på personalen", blank=True)
+    references = LimitedTextField(
         "externa referenser", blank=True, help_text="En källa eller länk per rad."
     )
     interventions = models.ManyToManyField(
@@ -130,7 +131,7 @@ class GoodExample(TenantModel):
     intervention = models.ForeignKey(
         "interventions.Intervention", on_delete=models.CASCADE, related_name="good_examples"
     )
-    text = models.TextField(
+    text = LimitedTextField(
         "beskrivning", help_text="Vad som gjorde insatsen framgångsrik, med egna ord."
     )
     marked_at = models.DateTimeField("markerad", default=timezone.now)
@@ -156,27 +157,27 @@ class StartChecklist(TenantModel):
     intervention = models.ForeignKey(
         "interventions.Intervention", on_delete=models.CASCADE, related_name="start_checklists"
     )
-    eligibility = models.TextField(
+    eligibility = LimitedTextField(
         "målgrupp och villkor för deltagande",
         blank=True,
         help_text="Vilka insatsen är till för och hur de anvisas.",
     )
-    authority_roles = models.TextField(
+    authority_roles = LimitedTextField(
         "huvudmännens roller och resurser",
         blank=True,
         help_text="Vad varje huvudman bidrar med: personal, lokaler, pengar, beslut.",
     )
-    followup_plan = models.TextField(
+    followup_plan = LimitedTextField(
         "uppföljning och jämförelsegrupp",
         blank=True,
         help_text="Hur resultat och effekter följs upp, och mot vilken jämförelsegrupp.",
     )
-    comparison_group = models.TextField(
+    comparison_group = LimitedTextField(
         "jämförelsegrupp",
         blank=True,
         help_text="Vilka deltagarna jämförs med, t.ex. anvisade som inte fick plats.",
     )
-    implementation_plan = models.TextField(
+    implementation_plan = LimitedTextField(
         "plan för implementering",
         blank=True,
         help_text="Hur arbetssättet blir ordinarie verksamhet om det fungerar.",

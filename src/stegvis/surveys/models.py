@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from stegvis.core.fields import LimitedTextField
 from stegvis.core.tenancy import TenantModel
 
 # Dari is written with the ISO 639-3 code "prs" (a valid BCP 47 tag that browsers and screen
@@ -193,7 +194,7 @@ class SurveyText(_Fixed):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField("språk", max_length=8)
     key = models.CharField("nyckel", max_length=100)
-    text = models.TextField("text")
+    text = LimitedTextField("text")
     machine_translated = models.BooleanField(
         "maskinöversatt, behöver granskas",
         default=False,
@@ -364,7 +365,7 @@ class Answer(TenantModel):
     number = models.SmallIntegerField("värde", null=True, blank=True)
     # Chosen option values (single: one, multiple: any).
     choices = models.JSONField("val", default=list, blank=True)
-    text = models.TextField("fritext", blank=True)
+    text = LimitedTextField("fritext", blank=True)
 
     class Meta:
         verbose_name = "svar på fråga"
