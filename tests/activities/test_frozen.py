@@ -61,9 +61,9 @@ def world(make_activity, scope, intervention, register, enrol, admin, leader, co
     return activity, places, sessions, compensation
 
 
-def _approve(compensation, lead):
+def _approve(compensation, lead, on=None):
     return services.compensation_approve(
-        actor=lead.user, membership=lead, compensation=compensation
+        actor=lead.user, membership=lead, compensation=compensation, on=on
     )
 
 
@@ -76,13 +76,13 @@ def test_draft_attendance_can_change_but_approval_then_needs_a_recount(world, ad
         _approve(compensation, lead)
 
 
-def test_approval_freezes_attendance_up_to_the_last_counted_session(world, admin, lead):
+def test_approval_freezes_attendance_up_to_the_last_counted_session(world, admin, lead, leader):
     _activity, places, sessions, compensation = world
     _approve(compensation, lead)
     # The last counted session is frozen...
     with pytest.raises(ValidationError) as error:
         services.attendance_record(
-            actor=admin.user, membership=admin, session=sessions[5], place=places[1], present=True
+            actor=leader.user, membership=leader, session=sessions[5], place=places[1], present=True
         )
     assert "ingår i en godkänd ersättning och är låst" in error.value.messages[0]
     assert Attendance.objects.get(session=sessions[5], place=places[1]).present is False
@@ -90,11 +90,11 @@ def test_approval_freezes_attendance_up_to_the_last_counted_session(world, admin
     Attendance.objects.filter(session=sessions[0], place=places[2]).delete()
     with pytest.raises(ValidationError, match="låst"):
         services.attendance_record(
-            actor=admin.user, membership=admin, session=sessions[0], place=places[2], present=True
+            actor=leader.user, membership=leader, session=sessions[0], place=places[2], present=True
         )
     # ... the day after it is not: today's session is still open.
     services.attendance_record(
-        actor=admin.user, membership=admin, session=sessions[6], place=places[1], present=True
+        actor=leader.user, membership=leader, session=sessions[6], place=places[1], present=True
     )
     with pytest.raises(ValidationError, match="låst"):
         services.session_cancel(actor=admin.user, membership=admin, session=sessions[2])
@@ -266,7 +266,7 @@ def test_correction_is_refused_without_reason_for_a_draft_or_without_the_role(
 
 def test_payout_file_carries_the_correction_until_it_is_settled(world, lead, federation):
     _activity, places, sessions, compensation = world
-    _approve(compensation, lead)
+    _approve(compensation, lead, on=TODAY - timedelta(5))
     services.compensation_mark_paid(
         actor=lead.user, membership=lead, compensation=compensation, paid_on=TODAY - timedelta(3)
     )
@@ -314,6 +314,7 @@ def test_leader_web_api_and_import_are_refused_on_frozen_sessions(
     world,
     lead,
     leader,
+    admin,
     client,
     federation,
     api,  # noqa: F811
@@ -339,8 +340,9 @@ def test_leader_web_api_and_import_are_refused_on_frozen_sessions(
         "activity_id;session_date;participant;present\n"
         f"{activity.pk};{sessions[5].date:%Y-%m-%d};D-{places[1].enrolment.participant_id:06d};ja\n"
     )
+    # The import is for staff who see the participants (here the case worker's role).
     with pytest.raises(importing.ImportFailed) as error:
-        importing.parse_attendance(text, membership=leader)
+        importing.parse_attendance(text, membership=admin)
     assert "låst" in str(error.value.errors[0])
 
 

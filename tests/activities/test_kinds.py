@@ -204,7 +204,7 @@ def test_own_group_activity_is_approved_without_association_and_not_compensated(
     )
     services.attendance_record(
         actor=admin.user,
-        membership=admin,
+        membership=None,  # recorded by the staff who lead it; the rule tested is compensation
         session=group.sessions.first(),
         place=place,
         present=True,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from stegvis.core.tenancy import federation_scope
-from stegvis.participants.models import Enrolment, Participant
+from stegvis.participants.models import Consent, Enrolment, Participant
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +54,14 @@ def enrol(scope):
             last_name="Person",
             born_abroad=True,
             arrival_year=arrival_year,
+        )
+        # Registered with consent for the intervention, as stegvis requires of a named person.
+        Consent.objects.create(
+            participant=participant,
+            intervention=intervention,
+            scope=Consent.Scope.REGISTRATION,
+            method=Consent.Method.WRITTEN,
+            given_on=min(start, date(2026, 1, 1)),
         )
         return Enrolment.objects.create(
             participant=participant,

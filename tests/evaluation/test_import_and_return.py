@@ -106,9 +106,7 @@ def test_imported_cohort_is_a_comparison_for_the_command(
     assert (result["n_treated"], result["n_comparison"]) == (40, 60)
 
 
-def test_cohort_import_only_for_those_who_see_all_personal_data(
-    federation, make_member, intervention
-):
+def test_cohort_import_only_for_the_federation_administrator(federation, make_member, intervention):
     kind = KINDS["comparison_cohort"]
     admin = make_member(federation, Role.FEDERATION_ADMIN, "alice")
     case_worker = make_member(federation, Role.CASE_WORKER, "bob", interventions=[intervention])

@@ -189,7 +189,7 @@ def test_web_create_redirects_to_the_interventions_page(login, admin, federation
         {"type": "income_source", "source": "ekonomiskt_bistand", "months": 6, "window": 12},
         {"type": "municipality", "in": ["Osby", "Hässleholm"]},
     ]
-    page = client.get(response["Location"])
+    page = client.get(f"/f/{federation.slug}/insatser/UNG-VAG/")
     assert "Ålder 18–29 år vid start" in page.content.decode()
 
 

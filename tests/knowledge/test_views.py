@@ -105,7 +105,7 @@ def test_good_example_page(scope, federation, intervention, lead, login, exits, 
     assert response.status_code == 302
     page = login(steering).get(url).content.decode()
     assert "Tät samverkan med AF." in page
-    assert "20\u00a0000" in page  # 200 000 kr over 10 participants
+    assert "20\u202f000" in page  # 200 000 kr over 10 participants (thin space)
     assert "Motiverande samtal (MI)" in page
     assert (
         "Första insatsen"

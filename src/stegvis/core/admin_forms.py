@@ -86,7 +86,19 @@ class MemberForm(forms.Form):
             )
 
     def clean_username(self):
-        return self.cleaned_data["username"].strip()
+        """A new member's username must be free: shown with the form's other errors (the
+        service checks again, so nothing taken over slips through)."""
+        username = self.cleaned_data["username"].strip()
+        if self.existing is None and User.objects.filter(username__iexact=username).exists():
+            from stegvis.core.models import Membership
+
+            if Membership.objects.filter(user__username__iexact=username).exists():
+                raise forms.ValidationError("Personen är redan medarbetare i förbundet.")
+            raise forms.ValidationError(
+                "Användarnamnet är upptaget av ett annat konto. Välj ett annat användarnamn; "
+                "ett konto i ett annat förbund kan inte tas över härifrån."
+            )
+        return username
 
     def clean(self):
         data = super().clean()

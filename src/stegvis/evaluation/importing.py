@@ -304,7 +304,9 @@ register(
         "end_date och work_or_studies (ja/nej) för utfallet, bistand_month (ÅÅÅÅ-MM) och "
         "bistand_amount (kr) för utbetalt ekonomiskt bistånd – en rad per månad går bra. "
         "Samma person i samma grupp uppdateras.",
-        perms=(Perm.VIEW_ALL_PERSONAL_DATA,),
+        # The federation administrator sets up comparison groups: people outside stegvis,
+        # stored only as look-up codes or pseudonyms; nothing about them is shown.
+        perms=(Perm.MANAGE_FEDERATION,),
         options_form=CohortOptions,
         parse=parse_cohort,
         commit=commit_cohort,
@@ -381,7 +383,7 @@ def parse_benefits(text: str, *, options: dict, membership, progress=None) -> li
         )
     }
     rows = []
-    may_cohort = membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA)
+    may_cohort = membership.has_perm(Perm.MANAGE_FEDERATION)
     for line, cohort_code, ref, key, month, amount in parsed:
         if cohort_code:
             cohort = cohorts.get(cohort_code)
@@ -459,7 +461,7 @@ register(
         "referens, t.ex. D-000123) för deltagare; cohort (jämförelsegruppens kod) med "
         "personnummer eller pseudonym för en person i en jämförelsegrupp. Redan registrerad "
         "månad skrivs över med filens belopp.",
-        perms=(Perm.VIEW_ALL_PERSONAL_DATA, Perm.REGISTER_PARTICIPANTS),
+        perms=(Perm.MANAGE_FEDERATION, Perm.REGISTER_PARTICIPANTS),
         parse=parse_benefits,
         commit=commit_benefits,
         result_labels={"rows": "Rader i filen", "created": "Nya månader", "updated": "Ändrade"},

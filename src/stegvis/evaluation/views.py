@@ -147,7 +147,7 @@ def cohorts(request):
     )
 
 
-@federation_view(Perm.VIEW_ALL_PERSONAL_DATA)
+@federation_view(Perm.MANAGE_FEDERATION)
 @require_POST
 def cohort_from_referrals(request):
     intervention = get_object_or_404(Intervention, pk=request.POST.get("intervention") or 0)
