@@ -149,6 +149,15 @@ class HubForm(SwedishModelForm):
         if self.instance.pk:
             self.fields["municipalities_text"].initial = ", ".join(self.instance.municipalities)
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        others = Hub.objects.filter(slug=slug)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("Det finns redan en knutpunkt med det kortnamnet.")
+        return slug
+
     def save(self, commit=True):
         self.instance.municipalities = [
             m.strip() for m in self.cleaned_data["municipalities_text"].split(",") if m.strip()

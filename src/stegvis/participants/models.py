@@ -442,6 +442,12 @@ class Correction(TenantModel):
 
     @property
     def changes(self) -> dict:
+        """{field: [old, new]}; empty once erased (or if the stored text is not the JSON the
+        services write)."""
         import json
 
-        return json.loads(self.values) if self.values else {}
+        try:
+            changes = json.loads(self.values) if self.values else {}
+        except ValueError:
+            return {}
+        return changes if isinstance(changes, dict) else {}
