@@ -252,6 +252,11 @@ def _build(slug: str) -> World:
         )
         for model in _owned_tables():
             ensure(model)
+        # A method's published figures are meant for other federations (an explicit, logged
+        # decision); the walk keeps B's withdrawn so any B text seen in A is a leak.
+        from stegvis.knowledge.models import MethodPublication
+
+        MethodPublication.objects.update(withdrawn_at=timezone.now())
         for label, row in made.items():
             world.ids[label] = row.pk
             world.values[label] = {
