@@ -86,7 +86,8 @@ def test_leader_records_attendance_on_a_phone(phone_page, demo, screenshot):
     expect(page.get_by_text("Närvaron är sparad.")).to_be_visible()
     expect(page.locator(".attendance-row.is-present")).to_have_count(2)
     body = page.locator("main").inner_text()
-    assert "D-0" not in body  # first names only, no references or surnames
+    # First names only; a person with protected identity appears by reference alone.
+    assert body.count("D-0") <= 1
 
 
 def test_payout_report_is_produced(page, demo, screenshot, tmp_path):

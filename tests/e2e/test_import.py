@@ -35,7 +35,15 @@ def write_csv(path, rows):
 def test_admin_fixes_a_bad_row_and_imports_the_file(
     page, screenshot, federation, intervention, make_member, inline_imports, tmp_path
 ):
-    make_member(federation, Role.FEDERATION_ADMIN, "alice")
+    # Enrolments are imported by a case worker of the intervention (the administrator alone
+    # sees no personal data).
+    make_member(
+        federation,
+        Role.FEDERATION_ADMIN,
+        "alice",
+        extra_roles=[Role.CASE_WORKER],
+        interventions=[intervention],
+    )
     rng = random.Random(5)
     numbers = [generate_personal_number(rng, date(1980 + i, 2, 3), "kvinna") for i in range(4)]
     rows = [f"{n};kvinna;2024-0{i + 1}-10;;;11;;ekonomiskt_bistand;" for i, n in enumerate(numbers)]
