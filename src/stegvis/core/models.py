@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from stegvis.core.fields import LimitedTextField
-from stegvis.core.roles import Role, role_has_perm
+from stegvis.core.roles import Perm, Role, role_has_perm
 from stegvis.core.tenancy import TenantLink, TenantManager, TenantModel, TenantQuerySet
 from stegvis.core.validators import normalise_orgnr, validate_giro, validate_orgnr
 
@@ -216,7 +216,7 @@ class Membership(TenantModel):
         if any(role_has_perm(role, perm) for role in self.roles):
             return True
         # Emergency access lends the right to see every participant for a limited time.
-        return perm == "view_all_personal_data" and self.emergency_access_active()
+        return perm == Perm.VIEW_ALL_PERSONAL_DATA and self.emergency_access_active()
 
     def emergency_access_active(self) -> bool:
         cached = self.__dict__.get("_emergency_cache")
