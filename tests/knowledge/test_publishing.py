@@ -40,6 +40,7 @@ def test_publish_shows_aggregates_to_other_federations_only(
         "hog",
         "stegforflyttning",
         "stegforflyttning_underlag",
+        "ovriga",
     }
 
 

@@ -4,7 +4,7 @@ person is anonymised (participants.extract, participants.hooks)."""
 from __future__ import annotations
 
 from stegvis.activities.models import ActivityEnrolment, Attendance, PlacementBooking
-from stegvis.participants.extract import EXTRACT_SECTIONS
+from stegvis.participants.extract import EXTRACT_SECTIONS, in_interventions
 from stegvis.participants.hooks import on_anonymise
 
 
@@ -12,13 +12,8 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _in(qs, ids):
-    """The rows of the interventions the extract covers (``None``: all of them)."""
-    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
-
-
 def _activities_section(participant, ids=None):
-    places = _in(
+    places = in_interventions(
         ActivityEnrolment.objects.filter(enrolment__participant=participant), ids
     ).select_related("activity__association", "activity__mentor", "activity__placement")
     items = []
@@ -39,7 +34,7 @@ def _activities_section(participant, ids=None):
 
 
 def _placements_section(participant, ids=None):
-    bookings = _in(
+    bookings = in_interventions(
         PlacementBooking.objects.filter(
             enrolment__participant=participant, cancelled_on__isnull=True
         ),

@@ -73,18 +73,13 @@ def timeline_events(participant, membership):
     return events
 
 
-def _in(qs, ids):
-    """The rows of the interventions the extract covers (``None``: all of them)."""
-    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
-
-
 def _extract_assessments(participant, ids=None):
     labels = reference.labels(reference.Kind.EDUCATION_LEVEL)
     interests = selectors.interest_labels()
     items = []
-    for a in _in(Assessment.objects.filter(enrolment__participant=participant), ids).select_related(
-        "enrolment__intervention"
-    ):
+    for a in extract.in_interventions(
+        Assessment.objects.filter(enrolment__participant=participant), ids
+    ).select_related("enrolment__intervention"):
         items.append(
             {
                 "insats": a.enrolment.intervention.name,
@@ -128,7 +123,7 @@ def _extract_assessments(participant, ids=None):
 
 def _extract_ratings(participant, ids=None):
     ratings = (
-        _in(StepRating.objects.filter(enrolment__participant=participant), ids)
+        extract.in_interventions(StepRating.objects.filter(enrolment__participant=participant), ids)
         .select_related("dimension", "enrolment__intervention")
         .order_by("rated_on", "dimension__position")
     )

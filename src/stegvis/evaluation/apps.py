@@ -7,4 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Effektutvärdering"
 
     def ready(self):
-        from stegvis.evaluation import importing  # noqa: F401  (registers its import kinds)
+        from stegvis.evaluation import (
+            importing,  # noqa: F401  (registers its import kinds)
+            method_results,  # noqa: F401  (knowledge bank figure)
+        )

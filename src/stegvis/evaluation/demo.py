@@ -9,7 +9,7 @@ import hashlib
 import random
 from datetime import date, timedelta
 
-from stegvis.evaluation import services
+from stegvis.evaluation import effects, services
 from stegvis.evaluation.models import BenefitPayment, ComparisonCohort, ComparisonPerson
 from stegvis.evaluation.returns import month_index
 from stegvis.participants.models import Enrolment
@@ -111,3 +111,8 @@ def seed(ctx) -> None:
         code="NAD-NO-ANV",
         name="Anvisade till NAD Nordöst som inte skrevs in",
     )
+    # The evaluator has run the UTR-25 evaluation once: the knowledge bank shows its estimate.
+    evaluation = effects.evaluate(
+        intervention=utr, comparisons=effects.resolve_comparisons(["KOMMUN-EB"], utr)
+    )
+    services.effect_remember(evaluation=evaluation, actor=ctx.users["utvarderare"].user)

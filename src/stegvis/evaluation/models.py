@@ -154,3 +154,40 @@ class BenefitPayment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.amount} kr"
+
+
+class EffectResult(TenantModel):
+    """The latest effect estimate of an intervention, kept when an evaluation is run (on the
+    Effekt page or with ``stegvis evaluate``) so that the knowledge bank can show it beside the
+    method's other results without re-estimating. Aggregates only: no person is named."""
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="effect_results"
+    )
+    outcome = models.CharField("utfall", max_length=30)
+    comparison = models.JSONField("jämförelsegrupper", default=list)
+    date_from = models.DateField("start från", null=True, blank=True)
+    date_to = models.DateField("start till", null=True, blank=True)
+    n_treated = models.PositiveIntegerField("deltagare i skattningen")
+    n_comparison = models.PositiveIntegerField("i jämförelsegruppen")
+    # Effect on the treated as a difference in shares (0.15 = 15 percentage points).
+    estimate = models.FloatField("effekt", null=True, blank=True)
+    ci_low = models.FloatField("intervall, nedre", null=True, blank=True)
+    ci_high = models.FloatField("intervall, övre", null=True, blank=True)
+    bootstrap = models.PositiveIntegerField("omdragningar", default=0)
+    computed_at = models.DateTimeField("skattad", default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "effektskattning"
+        verbose_name_plural = "effektskattningar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "intervention", "outcome"], name="effect_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} {self.outcome}"

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from stegvis.core import audit
 from stegvis.evaluation import effects
-from stegvis.evaluation.models import BenefitPayment, ComparisonCohort, ComparisonPerson
+from stegvis.evaluation.models import (
+    BenefitPayment,
+    ComparisonCohort,
+    ComparisonPerson,
+    EffectResult,
+)
 
 
 def effect_evaluate(
@@ -48,7 +54,31 @@ def effect_evaluate(
             "n_comparison": evaluation.result.n_comparison,
         },
     )
+    effect_remember(evaluation=evaluation, actor=actor)
     return evaluation
+
+
+def effect_remember(*, evaluation: effects.Evaluation, actor) -> EffectResult:
+    """Keep the evaluation's estimate as the intervention's latest, for the knowledge bank."""
+    r = evaluation.result
+    result, _ = EffectResult.objects.update_or_create(
+        intervention=evaluation.intervention,
+        outcome=evaluation.outcome,
+        defaults={
+            "comparison": [c.code for c in evaluation.comparisons],
+            "date_from": evaluation.date_from,
+            "date_to": evaluation.date_to,
+            "n_treated": r.n_treated,
+            "n_comparison": r.n_comparison,
+            "estimate": r.estimate,
+            "ci_low": r.ci_low,
+            "ci_high": r.ci_high,
+            "bootstrap": r.bootstrap,
+            "computed_at": timezone.now(),
+            "computed_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    return result
 
 
 class BenefitError(ValueError):

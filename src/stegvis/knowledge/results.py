@@ -253,4 +253,16 @@ def publishable_results(method: Method) -> dict:
         "hog": result.high if shown else None,
         "stegforflyttning": progress.value if progress else None,
         "stegforflyttning_underlag": progress.people if progress else None,
+        # Survey change, effect estimate: only figures with enough people behind them.
+        "ovriga": [
+            {
+                "label": source.label,
+                "value": fig.value,
+                "low": fig.low,
+                "high": fig.high,
+                "people": fig.people,
+            }
+            for source in RESULT_SOURCES
+            if (fig := result.extra.get(source.key)) is not None and fig.people >= threshold
+        ],
     }

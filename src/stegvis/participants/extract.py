@@ -14,6 +14,12 @@ from stegvis.participants.models import Participant
 EXTRACT_SECTIONS: list = []
 
 
+def in_interventions(qs, ids):
+    """The rows (with an ``enrolment``) of the interventions an extract covers (``None``: all of
+    them): the filter every app's extract section applies."""
+    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
+
+
 def _date(value) -> str | None:
     return value.isoformat() if value else None
 

@@ -75,9 +75,9 @@ def timeline_events(participant, membership):
 
 def _extract_plans(participant, ids=None):
     items = []
-    for plan in _in(Plan.objects.filter(enrolment__participant=participant), ids).select_related(
-        "enrolment__intervention"
-    ):
+    for plan in extract.in_interventions(
+        Plan.objects.filter(enrolment__participant=participant), ids
+    ).select_related("enrolment__intervention"):
         items.append(
             {
                 "insats": plan.enrolment.intervention.name,
@@ -104,11 +104,6 @@ def _extract_plans(participant, ids=None):
     return "planer", items
 
 
-def _in(qs, ids):
-    """The rows of the interventions the extract covers (``None``: all of them)."""
-    return qs if ids is None else qs.filter(enrolment__intervention_id__in=ids)
-
-
 def _extract_meetings(participant, ids=None):
     return "möten", [
         {
@@ -122,7 +117,9 @@ def _extract_meetings(participant, ids=None):
             "beslut": m.decisions,
             "nästa_uppföljning": m.next_follow_up.isoformat() if m.next_follow_up else None,
         }
-        for m in _in(Meeting.objects.filter(enrolment__participant=participant), ids)
+        for m in extract.in_interventions(
+            Meeting.objects.filter(enrolment__participant=participant), ids
+        )
         .select_related("enrolment__intervention")
         .prefetch_related("authorities")
         .order_by("held_on")

@@ -9,4 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         # Registers the participant-page section, the timeline provider, the register-extract
         # section and the anonymise hook.
-        from stegvis.surveys import integration  # noqa: F401
+        from stegvis.surveys import (
+            integration,  # noqa: F401
+            method_results,  # noqa: F401  (knowledge bank figure)
+        )
