@@ -210,7 +210,18 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj.user.display_name()} ({obj.organisation_name or obj.get_role_display()})"
 
 
+def _decided_on_field():
+    return forms.DateField(
+        label="Beslutsdatum",
+        widget=DATE,
+        initial=_today,
+        required=False,
+        help_text="Dagen beslutet fattades, om inte i dag. Ledtiderna räknas till den.",
+    )
+
+
 class InRegistrationForm(forms.Form):
+    decided_on = _decided_on_field()
     start_date = forms.DateField(label="Startdatum", widget=DATE, initial=_today)
     main_contact = StaffChoiceField(
         label="Huvudkontakt", queryset=None, required=False, empty_label="–"
@@ -234,6 +245,11 @@ class InRegistrationForm(forms.Form):
 
 class DeclineForm(forms.Form):
     decline_reason = forms.CharField(label="Skäl", max_length=300)
+    decided_on = _decided_on_field()
+
+
+class WaitlistForm(forms.Form):
+    decided_on = _decided_on_field()
 
 
 class HandOverForm(forms.Form):

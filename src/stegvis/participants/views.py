@@ -176,6 +176,9 @@ def referral_detail(request, pk: int):
     decline_form = forms.DeclineForm(
         request.POST if request.POST.get("decision") == "decline" else None
     )
+    waitlist_form = forms.WaitlistForm(
+        request.POST if request.POST.get("decision") == "waitlist" else None
+    )
     if request.method == "POST":
         decision = request.POST.get("decision")
         try:
@@ -191,14 +194,18 @@ def referral_detail(request, pk: int):
                     af_code_before=data["af_code_before"],
                     education_level=data["education_level"],
                     time_outside=data["time_outside"],
+                    decided_on=data["decided_on"],
                 )
                 messages.success(request, "Personen är inskriven.")
                 return redirect(
                     "participants:detail", request.federation.slug, enrolment.participant_id
                 )
-            if decision == "waitlist":
+            if decision == "waitlist" and waitlist_form.is_valid():
                 services.referral_waitlist(
-                    actor=request.user, membership=membership, referral=referral
+                    actor=request.user,
+                    membership=membership,
+                    referral=referral,
+                    decided_on=waitlist_form.cleaned_data["decided_on"],
                 )
                 messages.success(
                     request, f"Satt på väntelistan som nummer {referral.waitlist_position}."
@@ -212,13 +219,15 @@ def referral_detail(request, pk: int):
                     membership=membership,
                     referral=referral,
                     reason=decline_form.cleaned_data["decline_reason"],
+                    decided_on=decline_form.cleaned_data["decided_on"],
                 )
                 messages.success(request, "Anvisningen är avböjd.")
                 return redirect(
                     "participants:detail", request.federation.slug, referral.participant_id
                 )
         except ValidationError as exc:
-            apply_errors(accept_form if decision == "accept" else decline_form, exc)
+            forms_by_decision = {"accept": accept_form, "waitlist": waitlist_form}
+            apply_errors(forms_by_decision.get(decision, decline_form), exc)
     return render(
         request,
         "participants/referral_detail.html",
@@ -227,6 +236,7 @@ def referral_detail(request, pk: int):
             "participant": referral.participant,
             "accept_form": accept_form,
             "decline_form": decline_form,
+            "waitlist_form": waitlist_form,
             "step": 3,
             "open": referral.status in (Referral.Status.PENDING, Referral.Status.WAITLISTED),
             "needs_consent": _needs_consent(referral),
