@@ -10,6 +10,7 @@ import pytest
 
 from stegvis.core.tenancy import federation_scope
 from stegvis.participants.models import Consent, Enrolment, Participant
+from tests.api.conftest import api, member, token_for  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from stegvis.api import (
     surveys,
 )
 from stegvis.api.base import api
+from stegvis.evaluation import api as evaluation_api
 from stegvis.knowledge import api as knowledge_api
 
 api.add_router("/", interventions.router)
@@ -19,5 +20,6 @@ api.add_router("/", activities.router)
 api.add_router("/", surveys.router)
 api.add_router("/", reports.router)
 api.add_router("/", knowledge_api.router)
+api.add_router("/", evaluation_api.router)
 
 urlpatterns = api.urls
