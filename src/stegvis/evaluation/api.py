@@ -14,7 +14,7 @@ from typing import Any
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
-from stegvis.api.base import ERRORS, NotFound, require
+from stegvis.api.base import ERRORS, NotFound, PathId, require
 from stegvis.core.roles import Perm
 from stegvis.evaluation import selectors, services
 from stegvis.evaluation.effects import EvaluationError
@@ -83,12 +83,14 @@ def _hidden(data: dict, threshold: int) -> dict:
     return data
 
 
-@router.get("/interventions/{code}/effect", response={200: EffectOut, **ERRORS})
-def intervention_effect(request, code: str, query: Query[EffectQuery]):
+@router.get("/interventions/{intervention_id}/effect", response={200: EffectOut, **ERRORS})
+def intervention_effect(request, intervention_id: PathId, query: Query[EffectQuery]):
     require(request, Perm.EXPORT_REPORTS)
-    intervention = Intervention.objects.filter(code=code, kind=Intervention.Kind.INDIVIDUAL).first()
+    intervention = Intervention.objects.filter(
+        pk=intervention_id, kind=Intervention.Kind.INDIVIDUAL
+    ).first()
     if intervention is None:
-        raise NotFound(f"Insatsen '{code}' finns inte i förbundet.")
+        raise NotFound("Insatsen finns inte i förbundet.")
     try:
         date_from, date_to = parse_period(query.date_from, query.date_to, names=("from", "to"))
     except InvalidPeriod as exc:
