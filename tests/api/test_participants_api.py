@@ -205,3 +205,42 @@ def test_a_raw_nul_byte_in_a_json_body_is_a_client_error(client, token_for, case
         **token_for(case_worker),
     )
     assert 400 <= response.status_code < 500
+
+
+def test_the_list_costs_the_same_queries_for_three_times_the_people(
+    api, scope, intervention, other_intervention, register, enrol, case_worker
+):
+    """Each row's consents and scope come from one read for the page, not one per person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stegvis.participants.models import Consent
+
+    def add(n):
+        for i in range(n):
+            person = register(intervention, first_name=f"Person{i}", born=date(1980, 1, 1 + i))
+            enrol(person, intervention, date(2026, 1, 1))
+            Consent.objects.create(
+                participant=person,
+                intervention=other_intervention,
+                scope=Consent.Scope.SHARING,
+                method=Consent.Method.WRITTEN,
+                given_on=date(2026, 1, 2),
+            )
+
+    caller = api(case_worker)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            body = caller.get("/participants").json()
+        assert all(len(p["consents"]) == 2 for p in body["items"])
+        return len(captured), body["count"]
+
+    add(3)
+    queries()  # the first call of a session writes its last-seen time
+    few, count = queries()
+    assert count == 3
+    add(6)
+    many, count = queries()
+    assert count == 9
+    assert many == few

@@ -131,6 +131,7 @@ def list_participants(request, filters: Query[ParticipantFilters]):
         membership=membership, query=filters.q or "", intervention_id=intervention_id
     )
     items, count = paginate(qs, filters.limit, filters.offset)
+    selectors.prime_people(items)
     selectors.log_listed(membership=membership, participants=items, reason="api")
     return {"items": items, "count": count}
 

@@ -59,9 +59,26 @@ def memoized(key: Callable[..., tuple]):
                 store[cache_key] = func(*args, **kwargs)
             return store[cache_key]
 
+        wrapper.memo_key = key
         return wrapper
 
     return decorate
+
+
+def prime(memoized_func, value, *args) -> None:
+    """Keep ``value`` as the request's answer of ``memoized_func(*args)``: a list page reads what
+    its rows need in one query and primes the per-row look-ups with it."""
+    store = _store.get()
+    if store is None:
+        return
+    federation = current_federation()
+    store[
+        (
+            memoized_func.__wrapped__.__qualname__,
+            federation.pk if federation else None,
+            *memoized_func.memo_key(*args),
+        )
+    ] = value
 
 
 # Rows a request writes about itself that no memoized answer is built from: the audit entry

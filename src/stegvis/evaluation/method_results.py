@@ -9,17 +9,12 @@ from its 95 % interval. In percentage points; the number behind it is the treate
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.stats import norm
-from statsmodels.stats.meta_analysis import combine_effects
-
 from stegvis.evaluation.models import EffectResult
 from stegvis.knowledge.results import RESULT_SOURCES, Figure, ResultSource
 
 KEY = "effect"
 LABEL = "Effekt (procentenheter)"
 OUTCOME = "work_or_studies"
-Z = float(norm.ppf(0.975))
 
 
 def _pp(value: float) -> float:
@@ -27,6 +22,11 @@ def _pp(value: float) -> float:
 
 
 def effect_figure(interventions: list, filters) -> Figure | None:
+    # Imported here, not at start-up: SciPy and statsmodels are slow to load.
+    import numpy as np
+    from scipy.stats import norm
+    from statsmodels.stats.meta_analysis import combine_effects
+
     rows = list(
         EffectResult.objects.filter(
             intervention__in=interventions,
@@ -44,8 +44,9 @@ def effect_figure(interventions: list, filters) -> Figure | None:
         return Figure(_pp(r.estimate), people, _pp(r.ci_low), _pp(r.ci_high), unit="procentenheter")
     effects = np.array([r.estimate for r in rows], dtype=float)
     # A zero-width interval (no variation) would get infinite weight: give it a tiny variance.
+    z = float(norm.ppf(0.975))
     variances = np.array(
-        [max(((r.ci_high - r.ci_low) / (2 * Z)) ** 2, 1e-8) for r in rows], dtype=float
+        [max(((r.ci_high - r.ci_low) / (2 * z)) ** 2, 1e-8) for r in rows], dtype=float
     )
     combined = combine_effects(effects, variances, method_re="chi2")
     low, high = combined.conf_int(alpha=0.05)[1]

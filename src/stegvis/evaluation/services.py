@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from stegvis.core import audit
-from stegvis.evaluation import effects
 from stegvis.evaluation.models import (
     BenefitPayment,
     ComparisonCohort,
     ComparisonPerson,
     EffectResult,
 )
+
+if TYPE_CHECKING:
+    from stegvis.evaluation import effects
 
 
 def effect_evaluate(
@@ -30,6 +33,9 @@ def effect_evaluate(
     reason: str,
 ) -> effects.Evaluation:
     """Resolve the groups, estimate, and log that the aggregate was produced."""
+    # Imported here: the estimator loads statsmodels, which every command would pay at start-up.
+    from stegvis.evaluation import effects
+
     intervention = effects.resolve_intervention(intervention_code)
     comparisons = effects.resolve_comparisons(comparison_codes, intervention)
     evaluation = effects.evaluate(

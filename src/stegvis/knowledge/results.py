@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
-from statsmodels.stats.proportion import proportion_confint
 
 from stegvis.core import reference
 from stegvis.core.tenancy import require_federation
@@ -65,6 +64,9 @@ def wilson(successes: int, trials: int) -> tuple[float, float] | None:
     """95 % Wilson score interval for a proportion, in per cent; None without trials."""
     if trials <= 0:
         return None
+    # Imported here: statsmodels costs a second at start-up of every command and worker.
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(successes, trials, alpha=ALPHA, method="wilson")
     return round(100 * float(low), 1), round(100 * float(high), 1)
 

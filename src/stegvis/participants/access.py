@@ -123,16 +123,14 @@ def visible_intervention_ids(participant, membership: Membership) -> frozenset[i
     )
 )
 def _visible_ids(participant, membership: Membership) -> frozenset[int]:
-    from stegvis.participants.models import Consent, Enrolment
+    from stegvis.participants.models import Consent
     from stegvis.participants.selectors import consents_of, referrals_of
 
     if not can_see_personal_data(membership) or participant.pk is None:
         return frozenset()
     consents = consents_of(participant)
     referrals = referrals_of(participant)
-    enrolled = set(
-        Enrolment.objects.filter(participant=participant).values_list("intervention_id", flat=True)
-    )
+    enrolled = enrolled_intervention_ids(participant)
     linked = (
         {c.intervention_id for c in consents} | {r.intervention_id for r in referrals} | enrolled
     )
@@ -159,6 +157,15 @@ def _visible_ids(participant, membership: Membership) -> frozenset[int]:
         return frozenset()
     shared = {i for i, c in in_force.items() if c.scope == Consent.Scope.SHARING}
     return frozenset(own | shared)
+
+
+@memoized(lambda participant: (participant.pk,))
+def enrolled_intervention_ids(participant) -> frozenset[int]:
+    from stegvis.participants.models import Enrolment
+
+    return frozenset(
+        Enrolment.objects.filter(participant=participant).values_list("intervention_id", flat=True)
+    )
 
 
 class ConsentRequired(ValidationError):

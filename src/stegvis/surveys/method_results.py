@@ -9,8 +9,7 @@ better on every question of the questionnaire. Only answers through personal lin
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import stats
+import statistics
 
 from stegvis.knowledge.results import RESULT_SOURCES, Figure, ResultSource
 from stegvis.reports import filters as f
@@ -44,7 +43,7 @@ def changes(enrolments) -> list[float]:
         after = latest.get((enrolment, Occasion.EXIT))
         common = sorted(set(before) & set(after or {}))
         if common:
-            result.append(float(np.mean([after[q] - before[q] for q in common])))
+            result.append(statistics.fmean(after[q] - before[q] for q in common))
     return result
 
 
@@ -53,9 +52,11 @@ def survey_figure(interventions: list, filters) -> Figure | None:
     values = changes(enrolments)
     if not values:
         return None
-    mean = round(float(np.mean(values)), 2)
-    if len(values) < 2 or np.ptp(values) == 0:
+    mean = round(statistics.fmean(values), 2)
+    if len(values) < 2 or min(values) == max(values):
         return Figure(mean, len(values), unit="steg")
+    from scipy import stats  # imported here: SciPy is slow to load at start-up
+
     low, high = stats.ttest_1samp(values, 0.0).confidence_interval(0.95)
     return Figure(mean, len(values), round(float(low), 2), round(float(high), 2), unit="steg")
 
