@@ -19,7 +19,7 @@ def memberships_for(user) -> list[Membership]:
     not read again; nothing is kept beyond the request."""
     if not user.is_authenticated:
         return []
-    read_with_user = user.__dict__.get("_active_memberships")
+    read_with_user = getattr(user, "_active_memberships", None)  # (through a lazy object too)
     if read_with_user is not None:
         return read_with_user
     return read_memberships(user=user)
