@@ -129,6 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+# Django's model backend, reading the user together with his memberships (stegvis.core.backends).
+AUTHENTICATION_BACKENDS = ["stegvis.core.backends.MemberBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -246,7 +248,7 @@ SSO_ENABLED = bool(env("STEGVIS_OIDC_CLIENT_ID"))
 if SSO_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.ModelBackend",
+        "stegvis.core.backends.MemberBackend",
         "stegvis.security.sso.ExistingAccountsBackend",
     ]
     OIDC_RP_CLIENT_ID = env("STEGVIS_OIDC_CLIENT_ID")

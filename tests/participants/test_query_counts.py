@@ -93,3 +93,149 @@ def test_a_list_logs_one_read_per_person_however_many_rows_are_theirs(
     reads = AuditEntry.objects.filter(action="read", reason="mina deltagare")
     assert reads.count() - before == 1
     assert reads.last().object_id == str(person.pk)
+
+
+# --- Constant as the data grows tenfold -------------------------------------------------------
+# Each first page after login (per role), the caseload and a participant page run the same
+# number of queries with N and with 10×N rows of what they list or count.
+
+N = 3
+
+
+def _grow(n, *, intervention, register, enrol, contact, offset):
+    """n people in the intervention, the contact's, half with a finished earlier enrolment, and
+    n pending referrals of further people."""
+    from stegvis.participants import services
+
+    for i in range(n):
+        person = register(
+            intervention,
+            first_name=f"P{offset + i}",
+            last_name=f"Efternamn{(offset + i) % 7}",
+            born=date(1960, 1, 1) + timedelta(days=offset + i * 37),
+        )
+        if i % 2:
+            enrol(person, intervention, date(2024, 1, 1), date(2024, 6, 30), main_contact=contact)
+        enrol(person, intervention, date(2026, 1, 1), main_contact=contact)
+    for i in range(n):
+        person = register(
+            intervention,
+            first_name=f"R{offset + i}",
+            born=date(1970, 1, 1) + timedelta(days=offset + i * 41),
+        )
+        services.referral_create(
+            actor=contact.user,
+            membership=contact,
+            participant=person,
+            intervention=intervention,
+            reason="Behöver stöd mot arbete.",
+            referred_on=date(2026, 2, 1),
+        )
+
+
+@pytest.fixture
+def grow(scope, case_worker, intervention, register, enrol):
+    done = {"rows": 0}
+
+    def to(total):
+        _grow(
+            total - done["rows"],
+            intervention=intervention,
+            register=register,
+            enrol=enrol,
+            contact=case_worker,
+            offset=done["rows"] * 2,
+        )
+        done["rows"] = total
+
+    return to
+
+
+@pytest.fixture
+def role_members(federation, intervention, make_member):
+    from stegvis.core.roles import Role
+
+    return {
+        "insatsansvarig": make_member(
+            federation, Role.INTERVENTION_LEAD, "ida", interventions=[intervention]
+        ),
+        "styrgrupp": make_member(federation, Role.STEERING, "sten"),
+        "utvärderare": make_member(federation, Role.EVALUATOR, "ulla"),
+    }
+
+
+def _counts_at_n_and_10n(client, grow, membership, url):
+    client.force_login(membership.user)
+    grow(N)
+    _queries(client, url)  # the first visit may add a federation's default settings
+    few = _queries(client, url)
+    grow(10 * N)
+    many = _queries(client, url)
+    return few, many
+
+
+@pytest.mark.parametrize("mine", ["me", "all"])
+def test_caseload_query_count_is_constant_at_ten_times_the_rows(
+    client, grow, case_worker, federation, mine
+):
+    url = f"/f/{federation.slug}/deltagare/?mine={mine}"
+    few, many = _counts_at_n_and_10n(client, grow, case_worker, url)
+    assert many == few
+    assert few <= 12
+
+
+def test_caseload_lists_in_name_order_across_pages(client, grow, case_worker, federation):
+    """Reading pages in index order keeps the order users rely on: anonymous last, then by
+    last and first name, and every row exactly once across pages."""
+    from stegvis.participants.models import Enrolment
+
+    grow(45)  # 45 ongoing enrolments: two pages of 40
+    client.force_login(case_worker.user)
+    url = f"/f/{federation.slug}/deltagare/"
+    first = client.get(url)
+    second = client.get(url + "?sida=2")
+    assert "Deltagande 1–40, fler på nästa sida" in first.content.decode()
+    assert "45 deltaganden" in second.content.decode()
+    shown = [e.pk for e in first.context["page"]] + [e.pk for e in second.context["page"]]
+    expected = list(
+        Enrolment.objects.filter(main_contact=case_worker, end_date__isnull=True)
+        .order_by("participant__last_name", "participant__first_name", "participant_id")
+        .values_list("pk", flat=True)
+    )
+    assert shown == expected
+    assert client.get(url + "?sida=9").context["page"].object_list == []
+
+
+def test_case_worker_dashboard_query_count_is_constant_at_ten_times_the_rows(
+    client, grow, case_worker, federation
+):
+    few, many = _counts_at_n_and_10n(client, grow, case_worker, f"/f/{federation.slug}/")
+    assert many == few
+    assert few <= 24  # 36 before the figures were counted in one query each panel
+
+
+@pytest.mark.parametrize("role", ["insatsansvarig", "styrgrupp", "utvärderare"])
+def test_role_dashboard_query_count_is_constant_at_ten_times_the_rows(
+    client, grow, role_members, federation, role
+):
+    few, many = _counts_at_n_and_10n(client, grow, role_members[role], f"/f/{federation.slug}/")
+    assert many == few
+
+
+def test_administrator_dashboard_query_count_is_constant_at_ten_times_the_rows(
+    client, grow, pure_admin, federation
+):
+    few, many = _counts_at_n_and_10n(client, grow, pure_admin, f"/f/{federation.slug}/")
+    assert many == few
+
+
+def test_participant_page_query_count_is_constant_at_ten_times_the_rows(
+    client, grow, case_worker, federation
+):
+    from stegvis.participants.models import Participant
+
+    grow(N)
+    person = Participant.objects.filter(first_name="P1").get()  # with an earlier enrolment
+    url = f"/f/{federation.slug}/deltagare/{person.pk}/"
+    few, many = _counts_at_n_and_10n(client, grow, case_worker, url)
+    assert many == few

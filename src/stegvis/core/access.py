@@ -14,9 +14,20 @@ from stegvis.core.tenancy import unscoped
 
 def memberships_for(user) -> list[Membership]:
     """All active memberships of a user, across federations (for the federation switcher),
-    with everything the current one needs, so one query serves both."""
+    with everything the current one needs, so one query serves both. For the signed-in user
+    of a request they were read with the user himself (``backends.MemberBackend``) and are
+    not read again; nothing is kept beyond the request."""
     if not user.is_authenticated:
         return []
+    read_with_user = getattr(user, "_active_memberships", None)  # (through a lazy object too)
+    if read_with_user is not None:
+        return read_with_user
+    return read_memberships(user=user)
+
+
+def read_memberships(*, user=None, user_id=None, with_user: bool = False) -> list[Membership]:
+    """The active memberships of ``user`` (or of the user ``user_id``, read along with them
+    when ``with_user``), their federations first by name, with whether emergency access is on."""
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
@@ -26,15 +37,18 @@ def memberships_for(user) -> list[Membership]:
     emergency = EmergencyAccess.objects.filter(
         membership=OuterRef("pk"), ended_at__isnull=True, started_at__lte=now, expires_at__gt=now
     )
+    related = ["federation", "authority", "association", "hub", *(["user"] if with_user else [])]
     with unscoped():
         memberships = list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("federation", "authority", "association", "hub")
+            Membership.objects.filter(user_id=user.pk if user is not None else user_id)
+            .filter(is_active=True)
+            .select_related(*related)
             .annotate(emergency_flag=Exists(emergency))
             .order_by("federation__name")
         )
-    for membership in memberships:
-        membership.user = user  # the request's user, not read again
+    if user is not None:
+        for membership in memberships:
+            membership.user = user  # the request's user, not read again
     return memberships
 
 

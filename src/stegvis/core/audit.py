@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connections, models, router
 
 from stegvis.core.models import AuditEntry, Federation
 from stegvis.core.tenancy import require_federation
@@ -109,4 +109,17 @@ def log_reads(*, actor, objects: Iterable[models.Model], reason: str = "", feder
         for obj in objects
     ]
     if entries:
+        _insert(entries)
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """Write read entries with one ``INSERT``. Outside a transaction a single statement is
+    atomic by itself, so the ``BEGIN``/``COMMIT`` that ``bulk_create`` adds around it (two more
+    round trips on every list page) are left out; what does not fit one statement, or runs
+    inside a transaction already, goes through ``bulk_create``."""
+    connection = connections[router.db_for_write(AuditEntry)]
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    if connection.in_atomic_block or connection.ops.bulk_batch_size(fields, entries) < len(entries):
         AuditEntry.objects.bulk_create(entries)
+        return
+    AuditEntry.objects.all()._insert(entries, fields=fields, using=connection.alias)

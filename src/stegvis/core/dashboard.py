@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from stegvis.core.counting import counts
 from stegvis.core.models import Association, Authority, Hub, Membership
 from stegvis.core.roles import Perm
 from stegvis.interventions.models import Intervention
@@ -28,15 +29,22 @@ PANELS: list[tuple[str | None, Callable]] = []
 
 
 def _federation_figures(request) -> dict:
+    figures = counts(  # one query for the five figures
+        authorities=Authority.objects.all(),
+        hubs=Hub.objects.all(),
+        associations=Association.objects.filter(active=True),
+        interventions=Intervention.objects.all(),
+        members=Membership.objects.filter(is_active=True),
+    )
     return {
         "title": "Förbundet i siffror",
         "template": "core/_panel_figures.html",
         "figures": [
-            ("Huvudmän", Authority.objects.count()),
-            ("Knutpunkter", Hub.objects.count()),
-            ("Föreningar", Association.objects.filter(active=True).count()),
-            ("Insatser", Intervention.objects.count()),
-            ("Medarbetare", Membership.objects.filter(is_active=True).count()),
+            ("Huvudmän", figures["authorities"]),
+            ("Knutpunkter", figures["hubs"]),
+            ("Föreningar", figures["associations"]),
+            ("Insatser", figures["interventions"]),
+            ("Medarbetare", figures["members"]),
         ],
     }
 

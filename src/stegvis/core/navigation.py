@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from stegvis.core.roles import Perm
 
@@ -75,32 +77,55 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def nav_for(request) -> list[dict]:
-    """Top-level entries, and one entry per group with its ``children``."""
+    """Top-level entries, and one entry per group with its ``children``.
+
+    The menu holds no personal data and depends only on the federation's address and the
+    permissions the membership holds now (asked on every request, so a withdrawn role loses
+    its entries at once): it is built once per process for each such pair, and only the entry
+    for the current page is marked per request."""
     membership = getattr(request, "membership", None)
     if membership is None:
         return []
+    perms = frozenset(perm for perm in _MENU_PERMS if membership.has_perm(perm))
+    menu = _menu(get_urlconf() or settings.ROOT_URLCONF, request.federation.slug, perms)
+    path = request.path
+    items = []
+    for item in menu:
+        if "children" in item:
+            children = [{**child, "active": child["url"] == path} for child in item["children"]]
+            active = any(child["active"] for child in children)
+            items.append({"label": item["label"], "children": children, "active": active})
+        else:
+            items.append({**item, "active": item["url"] == path})
+    return items
+
+
+_MENU_PERMS = tuple(dict.fromkeys(item.perm for item in NAV_ITEMS if item.perm))
+
+
+@lru_cache(maxsize=512)
+def _menu(urlconf: str, slug: str, perms: frozenset[str]) -> tuple[dict, ...]:
     items: list[dict] = []
     groups: dict[str, dict] = {}
     for item in NAV_ITEMS:
-        if item.perm and not membership.has_perm(item.perm):
+        if item.perm and item.perm not in perms:
             continue
         try:
-            url = reverse(item.url_name, args=[request.federation.slug])
+            url = reverse(item.url_name, urlconf=urlconf, args=[slug])
         except NoReverseMatch:
             continue
-        entry = {"label": item.label, "url": url, "active": request.path == url}
+        entry = {"label": item.label, "url": url}
         if item.group:
             group = groups.get(item.group)
             if group is None:
-                group = groups[item.group] = {"label": item.group, "children": [], "active": False}
+                group = groups[item.group] = {"label": item.group, "children": []}
                 items.append(group)
             if not any(child["url"] == url for child in group["children"]):
                 group["children"].append(entry)
-            group["active"] = group["active"] or entry["active"]
         elif not any(existing.get("url") == url for existing in items):
             items.append(entry)
     # A group with a single entry is just that entry.
-    return [
+    return tuple(
         item["children"][0] if "children" in item and len(item["children"]) == 1 else item
         for item in items
-    ]
+    )

@@ -93,13 +93,16 @@ def ensure_default_codes(federation: Federation) -> int:
     return added
 
 
-@memoized(lambda kind, *, active_only=True: (kind, active_only))
+@memoized(lambda: ())
+def _all_codes() -> tuple[ReferenceCode, ...]:
+    """Every code list of the current federation, read once per request: a page that labels
+    exit reasons, income sources and AF codes asks one query, not one per list."""
+    return tuple(ReferenceCode.objects.order_by("kind", "position", "key"))
+
+
 def codes(kind: str, *, active_only: bool = True) -> list[ReferenceCode]:
     """The current federation's codes of one kind, in list order."""
-    qs = ReferenceCode.objects.filter(kind=kind)
-    if active_only:
-        qs = qs.filter(active=True)
-    return list(qs.order_by("position", "key"))
+    return [c for c in _all_codes() if c.kind == kind and (c.active or not active_only)]
 
 
 def choices(kind: str, *, blank: str | None = None) -> list[tuple[str, str]]:

@@ -63,6 +63,11 @@ class Participant(TenantModel):
             models.Index(
                 fields=["federation", "last_name", "first_name"], name="participant_fed_name"
             ),
+            # The caseload's order: a page of a long list walks this index and stops.
+            models.Index(
+                fields=["federation", "is_anonymous", "last_name", "first_name", "id"],
+                name="participant_fed_sort",
+            ),
         ]
         constraints = [
             # Also the index of look-ups by hash (they add the same "not empty" condition).

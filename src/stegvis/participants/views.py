@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from stegvis.core import audit
 from stegvis.core.access import federation_view
 from stegvis.core.forms import apply_errors
+from stegvis.core.paging import page_of
 from stegvis.core.roles import Perm
 from stegvis.participants import forms, selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
@@ -38,7 +39,7 @@ def caseload(request):
         query=data.get("q", ""),
     )
     enrolments = selectors.caseload(membership=membership, filters=filters)
-    page = Paginator(enrolments, 40).get_page(request.GET.get("sida"))
+    page = page_of(enrolments, request.GET.get("sida"), per_page=40)
     selectors.log_listed(
         membership=membership, participants=[e.participant for e in page], reason="mina deltagare"
     )
