@@ -186,10 +186,8 @@ def optimal_assign_columns(
         capacity = np.array(capacity_of, dtype=np.int64)
     except (KeyError, TypeError, OverflowError):
         return exact()
-    if (
-        not np.isfinite(value).all()
-        or np.unique(person * max(len(opportunities), 1) + place).size != count
-    ):
+    keys = np.sort(person * max(len(opportunities), 1) + place)
+    if not np.isfinite(value).all() or (keys[1:] == keys[:-1]).any():  # a pair listed twice
         return exact()
     open_place = capacity[place] > 0
     # At or above MAX_SCORE the exact comparison decides (and names a score that is too big).
@@ -215,10 +213,10 @@ def optimal_assign_columns(
     # Canonical numbering, as optimal_assign: people and places with a usable pair, by id.
     person_rank = _canonical_ranks(participants)[person[usable]]
     place_rank = _canonical_ranks([o.id for o in opportunities])[place[usable]]
-    people = np.unique(person_rank)
-    places = np.unique(place_rank)
-    person_node = 2 + np.searchsorted(people, person_rank)
-    place_node = 2 + len(people) + np.searchsorted(places, place_rank)
+    people = np.flatnonzero(np.bincount(person_rank, minlength=len(participants)))
+    places = np.flatnonzero(np.bincount(place_rank, minlength=len(opportunities)))
+    person_node = 2 + _node_numbers(people, len(participants))[person_rank]
+    place_node = 2 + len(people) + _node_numbers(places, len(opportunities))[place_rank]
     order = np.lexsort((place_node, person_node))
     usable, scaled = usable[order], scaled[order]
     person_node, place_node = person_node[order], place_node[order]
@@ -258,6 +256,13 @@ def optimal_assign_columns(
         raise RuntimeError(f"min-cost flow failed: {status}")
     used = flow.flows(np.arange(n_people, n_people + n_pairs)) > 0
     return _columns_result(participants, opportunities, scores, person, place, usable[used])
+
+
+def _node_numbers(present: np.ndarray, size: int) -> np.ndarray:
+    """For each rank below ``size``, its position among the sorted ranks ``present``."""
+    numbers = np.zeros(size, dtype=np.int64)
+    numbers[present] = np.arange(len(present))
+    return numbers
 
 
 def _canonical_ranks(ids: Sequence[Hashable]) -> np.ndarray:
