@@ -1,5 +1,6 @@
 """``stegvis import enrolments``: all or nothing, row-level Swedish errors, idempotent."""
 
+import csv
 import io
 import random
 from datetime import date, timedelta
@@ -7,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stegvis.core.crypto import lookup_hash
 from stegvis.core.models import AuditEntry
@@ -341,3 +344,21 @@ def test_a_row_that_fails_the_quick_check_gets_the_full_messages(cells, message)
         importing.parse_enrolments(text, keys=keys, today=date(2026, 1, 1))
     assert message in str(failed.value)
     assert [e.row for e in failed.value.errors] == [2]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "b", ",", ";", " ", "\n", "\r", '"', "\t", "|"])),
+    st.sampled_from([",", ";"]),
+)
+def test_lines_are_read_as_the_csv_module_reads_them(text, delimiter):
+    def read(reader):
+        rows = []
+        try:
+            rows.extend((row, reader.line_num) for row in reader)
+        except csv.Error as error:  # e.g. a carriage return inside a field
+            rows.append(str(error))
+        return rows
+
+    expected = read(csv.reader(io.StringIO(text), delimiter=delimiter))
+    assert read(importing._Lines(text, delimiter)) == expected
