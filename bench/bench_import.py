@@ -11,7 +11,7 @@ Baseline: the same file read with the ``csv`` module and its rows written with `
 into the same tables the import fills (participant, consent, enrolment) as they stand — no
 checks, no encryption, no look-ups, no follow-up tasks.
 
-Each side imports into a fresh intervention of its own federation. Target: ≥ 0.5× the rows
+Each side imports into a fresh intervention of its own federation. Target: ≥ 1× the rows
 per second of the baseline.
 """
 
@@ -185,8 +185,8 @@ def run(rows: int = ROWS) -> dict:
                 "subject": f"{number(subject)} rader/s",
                 "baseline": f"{number(baseline)} rader/s (executemany)",
                 "ratio": ratio,
-                "target": "≥ 0.5×",
-                "met": ratio >= 0.5,
+                "target": "≥ 1×",
+                "met": ratio >= 1,
             }
         ],
     }

@@ -18,12 +18,20 @@ def _command_name(name: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stegvis.settings")
-    from django.core.management import execute_from_command_line
-
     args = list(sys.argv if argv is None else argv)
     args[0] = "stegvis"
     if len(args) > 1 and not args[1].startswith("-"):
         args[1] = _command_name(args[1])
+    if len(args) > 1 and args[1] == "match_file":
+        # A pure computation on a file: solved without starting Django when the arguments are
+        # plain (see stegvis.matching.instance_file.main).
+        from stegvis.matching.instance_file import main as match_file
+
+        status = match_file(args[2:])
+        if status is not None:
+            sys.exit(status)
+    from django.core.management import execute_from_command_line
+
     execute_from_command_line(args)
 
 

@@ -166,3 +166,26 @@ def test_a_changed_character_in_a_token_is_refused(keys, position):
     chars[position] = "A" if chars[position] != "A" else "B"
     with pytest.raises(DecryptionError):
         decrypt_text("".join(chars))
+
+
+def test_encrypting_many_values_at_once_reads_back_each_under_its_own_nonce(keys):
+    from stegvis.core.crypto import encrypt_texts
+
+    values = ["19811218-9876", "19811218-9876", "Åsa"]
+    tokens = encrypt_texts(values)
+    assert [decrypt_text(t) for t in tokens] == values
+    assert len(set(tokens)) == 3  # equal values, different tokens
+    assert len({base64.urlsafe_b64decode(t[3:])[:12] for t in tokens}) == 3
+    assert encrypt_texts([]) == []
+
+
+def test_the_prepared_look_up_hash_equals_lookup_hash(keys):
+    from stegvis.core.crypto import lookup_hasher
+
+    number = parse_personal_number("811218-9876", date(2026, 1, 1))
+    assert lookup_hasher()(number) == lookup_hash(number)
+    keys.LOOKUP_HMAC_KEY = "en-annan-nyckel"
+    assert lookup_hasher()(number) == lookup_hash(number)
+    keys.LOOKUP_HMAC_KEY = ""
+    with pytest.raises(ImproperlyConfigured):
+        lookup_hasher()

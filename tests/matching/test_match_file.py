@@ -208,3 +208,84 @@ def test_console_script_refuses_bad_input_in_swedish(write, tmp_path):
     assert result.returncode != 0
     assert 'scores[0]: okänd aktivitet "x"' in result.stderr
     assert result.stdout == ""
+
+
+# The console command solves a plain invocation without starting Django; anything else goes
+# through the Django command. Both must give the same output, errors and exit status.
+
+
+def _run(*args, tmp_path, settings="stegvis.settings"):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'saknas' / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": settings,
+    }
+    return subprocess.run(  # noqa: S603 – fixed program and the test's own arguments
+        [str(STEGVIS), "match-file", *args], capture_output=True, text=True, check=False, env=env
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "output"),
+    [((), "json"), (("--format", "text"), "text"), (("--format=json",), "json")],
+)
+def test_plain_invocation_needs_no_django_and_answers_like_the_command(
+    write, tmp_path, args, output
+):
+    path = write(INSTANCE)
+    # Settings that cannot be imported: only a run that never starts Django succeeds.
+    fast = _run(path, *args, tmp_path=tmp_path, settings="stegvis.no_such_settings")
+    assert fast.returncode == 0, fast.stderr
+    assert fast.stdout == match_file(path, format=output)
+    # Through Django (-v is an option only the Django command knows): the same bytes.
+    assert _run(path, *args, "-v", "1", tmp_path=tmp_path).stdout == fast.stdout
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"participants": [',
+        {**INSTANCE, "scores": [["p1", "x", 1]]},
+        {**INSTANCE, "scores": [["p1", "a"]]},
+        {**INSTANCE, "scores": [["p1", None, 1]]},
+    ],
+)
+def test_plain_invocation_refuses_bad_input_like_the_command(write, tmp_path, content):
+    path = write(content)
+    fast = _run(path, tmp_path=tmp_path, settings="stegvis.no_such_settings")
+    django = _run(path, "-v", "1", tmp_path=tmp_path)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (1, "", django.stderr)
+    assert django.returncode == 1
+    assert fast.stderr.startswith("CommandError: ")
+
+
+def test_other_arguments_go_to_the_django_command(tmp_path):
+    result = _run("--help", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "--format {json,text}" in result.stdout
+    bad = _run("x.json", "--format", "xml", tmp_path=tmp_path)
+    assert bad.returncode == 2
+    assert "ogiltigt val 'xml'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "plain"),
+    [
+        (["f.json"], ("f.json", "json")),
+        (["f.json", "--format", "text"], ("f.json", "text")),
+        (["--format", "text", "f.json"], ("f.json", "text")),
+        (["--format=text", "f.json"], ("f.json", "text")),
+        ([], None),
+        (["--help"], None),
+        (["f.json", "g.json"], None),
+        (["f.json", "--format"], None),
+        (["f.json", "--format", "xml"], None),
+        (["f.json", "--traceback"], None),
+        (["f.json", "-v", "2"], None),
+        (["--form", "text", "f.json"], None),
+    ],
+)
+def test_which_arguments_are_plain(args, plain):
+    from stegvis.matching.instance_file import plain_arguments
+
+    assert plain_arguments(args) == plain

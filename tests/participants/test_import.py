@@ -1,5 +1,6 @@
 """``stegvis import enrolments``: all or nothing, row-level Swedish errors, idempotent."""
 
+import csv
 import io
 import random
 from datetime import date, timedelta
@@ -7,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stegvis.core.crypto import lookup_hash
 from stegvis.core.models import AuditEntry
@@ -264,3 +267,98 @@ def test_parser_is_usable_without_the_command():
     text = HEADER + "\n" + f"{ANNA},Kvinna,2024-01-15,2024-02-01,arbete,11,,lon|lon,\n"
     (row,) = importing.parse_enrolments(text, keys=keys, today=date(2026, 1, 1))
     assert (row.row, row.gender, row.income_sources_before) == (2, "kvinna", ["lon"])
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # The usual rows (checked in one expression).
+        (
+            f"{ANNA},kvinna,2024-01-15,2024-02-01,arbete,11,11,lon,lon",
+            ("kvinna", date(2024, 2, 1), "arbete", "11", "11", ["lon"], ["lon"]),
+        ),
+        (f"{ANNA},man,2024-01-15,,,,,,", ("man", None, "", "", "", [], [])),
+        (
+            f"{ANNA},kvinna,2024-01-15,2024-01-15,arbete,,,,",
+            ("kvinna", date(2024, 1, 15), "arbete", "", "", [], []),
+        ),
+        # Rows the full checks read: capitals, spaces, several income sources.
+        (
+            f" {ANNA} , Kvinna ,2024-01-15, 2024-02-01 , arbete ,11,, lon | lon ,",
+            ("kvinna", date(2024, 2, 1), "arbete", "11", "", ["lon"], []),
+        ),
+        (
+            f"{ANNA},KVINNA,2024-01-15,,,,,lon|bidrag,bidrag",
+            ("kvinna", None, "", "", "", ["lon", "bidrag"], ["bidrag"]),
+        ),
+    ],
+)
+def test_every_accepted_row_is_read_the_same_way(cells, expected):
+    keys = importing.ReferenceKeys(
+        gender=frozenset({"kvinna", "man"}),
+        exit_reason=frozenset({"arbete"}),
+        af_code=frozenset({"11"}),
+        income_source=frozenset({"lon", "bidrag"}),
+    )
+    (row,) = importing.parse_enrolments(
+        HEADER + "\n" + cells + "\n", keys=keys, today=date(2026, 1, 1)
+    )
+    assert (row.row, row.number.formatted, row.digest, row.start_date) == (
+        2,
+        ANNA,
+        lookup_hash(ANNA),
+        date(2024, 1, 15),
+    )
+    assert (
+        row.gender,
+        row.end_date,
+        row.exit_reason,
+        row.af_code_before,
+        row.af_code_after,
+        row.income_sources_before,
+        row.income_sources_after,
+    ) == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("1234,kvinna,2024-01-15,,,,,,", "Rad 2, fält personnummer"),
+        ("{pn},kvinna,2024-01-15,2024-01-14,arbete,,,,", "Rad 2, fält end_date: Slutdatumet"),
+        ("{pn},kvinna,2024-01-15,2024-02-01,,,,,", "Rad 2, fält exit_reason: Avslutsorsak saknas"),
+        ("{pn},kvinna,2024-01-15,,arbete,,,,", "Rad 2, fält end_date: Slutdatum saknas"),
+        ("{pn},kvinna,2024-01-15,,,99,,,", "Rad 2, fält af_code_before: Okänd AF-kod '99'"),
+        ("{pn},kvinna,2024-01-15,,,,,,okänd", "Rad 2, fält income_source_after"),
+        ("{pn},kvinna,2024-02-30,,,,,,", "Rad 2, fält start_date: Ogiltigt datum '2024-02-30'"),
+    ],
+)
+def test_a_row_that_fails_the_quick_check_gets_the_full_messages(cells, message):
+    keys = importing.ReferenceKeys(
+        gender=frozenset({"kvinna", "man"}),
+        exit_reason=frozenset({"arbete"}),
+        af_code=frozenset({"11"}),
+        income_source=frozenset({"lon"}),
+    )
+    text = HEADER + "\n" + cells.format(pn=ANNA) + "\n" + f"{OMAR},man,2024-01-15,,,,,,\n"
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.parse_enrolments(text, keys=keys, today=date(2026, 1, 1))
+    assert message in str(failed.value)
+    assert [e.row for e in failed.value.errors] == [2]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "b", ",", ";", " ", "\n", "\r", '"', "\t", "|"])),
+    st.sampled_from([",", ";"]),
+)
+def test_lines_are_read_as_the_csv_module_reads_them(text, delimiter):
+    def read(reader):
+        rows = []
+        try:
+            rows.extend((row, reader.line_num) for row in reader)
+        except csv.Error as error:  # e.g. a carriage return inside a field
+            rows.append(str(error))
+        return rows
+
+    expected = read(csv.reader(io.StringIO(text), delimiter=delimiter))
+    assert read(importing._Lines(text, delimiter)) == expected

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import NamedTuple
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 
 SCALE = 10**6
@@ -137,6 +138,158 @@ def optimal_assign(
         raise RuntimeError(f"min-cost flow failed: {status}")
     used = flow.flows(list(pair_arcs))
     return instance.result([pair for pair, f in zip(usable, used, strict=True) if f])
+
+
+def optimal_assign_columns(
+    participants: Sequence[Hashable],
+    opportunities: Sequence[Opportunity],
+    pair_participants: Sequence[Hashable],
+    pair_opportunities: Sequence[Hashable],
+    scores: Sequence[Score],
+) -> MatchResult:
+    """``optimal_assign`` for pairs given as three columns (no explanations), for large files.
+
+    The same checks, the same graph in the same order and so the same result, but the pairs
+    are checked, scaled and numbered with numpy rather than one Python object at a time. When
+    any check fails, or cannot be settled that way, the pairs go through ``optimal_assign``,
+    which names the offending entry (or, for what the quick checks could not settle, solves).
+    """
+
+    def exact():
+        return optimal_assign(
+            participants,
+            opportunities,
+            zip(pair_participants, pair_opportunities, scores, strict=True),
+        )
+
+    participants = list(participants)
+    opportunities = [Opportunity(*o) for o in opportunities]
+    count = len(pair_participants)
+    if len(pair_opportunities) != count or len(scores) != count:
+        raise ValueError("the three columns of pairs must have the same length")
+    position = {pid: i for i, pid in enumerate(participants)}
+    index = {o.id: j for j, o in enumerate(opportunities)}
+    capacity_of = [o.capacity for o in opportunities]
+    if (
+        len(position) != len(participants)
+        or len(index) != len(opportunities)
+        or any(type(c) is not int or c < 0 for c in capacity_of)
+    ):
+        return exact()
+    kinds = set(map(type, scores))
+    if not kinds <= {int, float, Decimal}:
+        return exact()
+    try:
+        person = np.fromiter(map(position.__getitem__, pair_participants), np.int64, count)
+        place = np.fromiter(map(index.__getitem__, pair_opportunities), np.int64, count)
+        value = np.fromiter(map(float, scores), np.float64, count)
+        capacity = np.array(capacity_of, dtype=np.int64)
+    except (KeyError, TypeError, OverflowError):
+        return exact()
+    keys = np.sort(person * max(len(opportunities), 1) + place)
+    if not np.isfinite(value).all() or (keys[1:] == keys[:-1]).any():  # a pair listed twice
+        return exact()
+    open_place = capacity[place] > 0
+    # At or above MAX_SCORE the exact comparison decides (and names a score that is too big).
+    if (open_place & (value >= MAX_SCORE)).any():
+        return exact()
+
+    # Scaled costs as _scaled computes them: for floats and these ints np.rint of the same
+    # product is the same number; a Decimal whose product lies near .5 is rounded exactly.
+    candidate = np.flatnonzero(open_place & (value > 0))
+    product = value[candidate] * SCALE
+    scaled = np.rint(product)
+    if Decimal in kinds:
+        for k in np.flatnonzero(np.abs(np.abs(product - scaled) - 0.5) < 1e-3):
+            score = scores[candidate[k]]
+            if type(score) is Decimal:
+                scaled[k] = _scaled(score)
+    scaled = scaled.astype(np.int64)
+    keep = scaled > 0
+    usable, scaled = candidate[keep], scaled[keep]
+    if not usable.size:
+        return _columns_result(participants, opportunities, scores, person, place, usable)
+
+    # Canonical numbering, as optimal_assign: people and places with a usable pair, by id.
+    person_rank = _canonical_ranks(participants)[person[usable]]
+    place_rank = _canonical_ranks([o.id for o in opportunities])[place[usable]]
+    people = np.flatnonzero(np.bincount(person_rank, minlength=len(participants)))
+    places = np.flatnonzero(np.bincount(place_rank, minlength=len(opportunities)))
+    person_node = 2 + _node_numbers(people, len(participants))[person_rank]
+    place_node = 2 + len(people) + _node_numbers(places, len(opportunities))[place_rank]
+    order = np.lexsort((place_node, person_node))
+    usable, scaled = usable[order], scaled[order]
+    person_node, place_node = person_node[order], place_node[order]
+    place_of_node = np.empty(len(places), dtype=np.int64)
+    place_of_node[place_node - 2 - len(people)] = place[usable]
+    degree = np.bincount(place_node - 2 - len(people), minlength=len(places))
+    source, sink = 0, 1
+    n_people, n_pairs = len(people), len(usable)
+    tails = np.concatenate(
+        [np.full(n_people, source), person_node, 2 + n_people + np.arange(len(places)), [source]]
+    )
+    heads = np.concatenate(
+        [2 + np.arange(n_people), place_node, np.full(len(places), sink), [sink]]
+    )
+    capacities = np.concatenate(
+        [
+            np.ones(n_people + n_pairs, dtype=np.int64),
+            np.minimum(capacity[place_of_node], degree),
+            [n_people],
+        ]
+    )
+    costs = np.concatenate(
+        [np.zeros(n_people, np.int64), -scaled, np.zeros(len(places) + 1, np.int64)]
+    )
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32),
+        heads.astype(np.int32),
+        capacities.astype(np.int64),
+        costs.astype(np.int64),
+    )
+    flow.set_node_supply(source, n_people)
+    flow.set_node_supply(sink, -n_people)
+    status = flow.solve()
+    if status != flow.OPTIMAL:  # pragma: no cover – the graph above is always feasible
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    used = flow.flows(np.arange(n_people, n_people + n_pairs)) > 0
+    return _columns_result(participants, opportunities, scores, person, place, usable[used])
+
+
+def _node_numbers(present: np.ndarray, size: int) -> np.ndarray:
+    """For each rank below ``size``, its position among the sorted ranks ``present``."""
+    numbers = np.zeros(size, dtype=np.int64)
+    numbers[present] = np.arange(len(present))
+    return numbers
+
+
+def _canonical_ranks(ids: Sequence[Hashable]) -> np.ndarray:
+    """The position of each id (by index) in the canonical order of ``_Instance.ranks``."""
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[sorted(range(len(ids)), key=lambda i: _canonical(ids[i]))] = np.arange(len(ids))
+    return ranks
+
+
+def _columns_result(participants, opportunities, scores, person, place, chosen) -> MatchResult:
+    """``_Instance.result`` for the chosen pairs (indices into the columns)."""
+    chosen = chosen[np.argsort(person[chosen], kind="stable")]
+    picked = [scores[i] for i in chosen.tolist()]
+    assigned = np.zeros(len(participants), dtype=bool)
+    assigned[person[chosen]] = True
+    return MatchResult(
+        proposals=tuple(
+            Proposal(participants[p], opportunities[o].id, score, ())
+            for p, o, score in zip(
+                person[chosen].tolist(), place[chosen].tolist(), picked, strict=True
+            )
+        ),
+        unassigned=tuple(
+            pid for pid, done in zip(participants, assigned.tolist(), strict=True) if not done
+        ),
+        total_score=_exact_sum(picked),
+    )
 
 
 def greedy_assign(
