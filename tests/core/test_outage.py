@@ -13,6 +13,7 @@ from django.test import Client
 from stegvis.core import services as core_services
 from stegvis.core.outage import MESSAGE
 from stegvis.core.roles import Role
+from tests.participants.conftest import register, scope  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,27 @@ def test_import_on_a_full_disk_fails_cleanly_and_writes_nothing(federation, inte
     run(path)  # with room on the disk the same file goes in whole
     with federation_scope(federation):
         assert Enrolment.objects.count() == len(VALID)
+
+
+def test_api_connection_lost_while_writing_the_answer_is_a_503(
+    admin,
+    federation,
+    intervention,
+    register,  # noqa: F811
+    monkeypatch,
+):
+    """The connection drops after the list was read, while each person's consents are read
+    for the answer: pydantic wraps the database error in its own validation error."""
+    from stegvis.participants import selectors
+
+    register(intervention, first_name="Amal", last_name="Haddad")
+
+    def connection_closed(*args, **kwargs):
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr(selectors, "visible_consents", connection_closed)
+    _token, key = core_services.token_create(user=admin.user, name="test")
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/participants", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"detail": MESSAGE}

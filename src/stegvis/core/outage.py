@@ -26,9 +26,33 @@ MESSAGE = "Databasen svarar inte just nu. Försök igen om en stund."
 RETRY_AFTER_SECONDS = 5
 
 
+_OUTAGE = (OperationalError, InterfaceError)
+_OUTAGE_NAMES = tuple(f"{cls.__name__}:" for cls in _OUTAGE)
+
+
 def is_outage(exc: BaseException | None) -> bool:
-    """The database is down, restarting or unreachable (not a programming error)."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    """The database is down, restarting or unreachable (not a programming error).
+
+    Also when the database error is wrapped: raised while handling it (``__context__``), or
+    inside the API's serialisation, where pydantic reports a failed attribute read (a
+    related row read for the answer) as its own validation error."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, _OUTAGE):
+            return True
+        errors = getattr(exc, "errors", None)
+        if callable(errors) and type(exc).__name__ == "ValidationError":
+            try:
+                details = errors()
+            except Exception:  # not pydantic's after all
+                details = []
+            for detail in details:
+                cause = (detail.get("ctx") or {}).get("error")
+                if isinstance(cause, _OUTAGE) or str(cause).startswith(_OUTAGE_NAMES):
+                    return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def wants_json(request) -> bool:
