@@ -109,9 +109,17 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'stegvis.sqlite3'}",
         conn_max_age=envint("STEGVIS_DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request reuses it: after a database restart
+        # the first request gets a new connection instead of an error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that cannot be reached fails the request within seconds (a Swedish 503, see
+    # stegvis.core.outage) instead of holding a worker until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("STEGVIS_DB_CONNECT_TIMEOUT", 5)
+    )
     # No server-side cursors: iterating a queryset (the choices of a select box) costs one round
     # trip instead of three, and PgBouncer in transaction mode, which cannot keep a cursor
     # between transactions, works in front of the database.

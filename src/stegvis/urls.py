@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 from stegvis.api.urls import api as stegvis_api
 from stegvis.core import views as core_views
 
+# A database outage answers 503 in Swedish (JSON under /api/); other errors the 500 page.
+handler500 = "stegvis.core.outage.server_error"
+
 federation_patterns = [
     path("", include("stegvis.core.urls")),
     path("", include("stegvis.participants.urls")),

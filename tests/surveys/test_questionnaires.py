@@ -36,6 +36,25 @@ def test_defaults_are_added_once(surveys, admin):
     assert Survey.objects.count() == len(surveys)
 
 
+def test_a_request_that_read_before_another_made_the_defaults_adds_none(
+    surveys, admin, monkeypatch
+):
+    """Two workers' first pages at once: the second read (before the first committed) that
+    none existed; after the federation's lock it reads again and finds them, instead of
+    failing on the unique version."""
+    real = services._missing_defaults
+    reads = []
+
+    def stale_first(*args):
+        reads.append(1)
+        return list(services.defaults.SURVEYS) if len(reads) == 1 else real()
+
+    monkeypatch.setattr(services, "_missing_defaults", stale_first)
+    assert services.ensure_default_surveys(actor=admin.user) == []
+    assert len(reads) == 2
+    assert Survey.objects.count() == len(surveys)
+
+
 def test_participant_questionnaires_speak_seven_languages_non_swedish_marked_for_review(surveys):
     for code in ("deltagare", "efter-aktivitet"):
         survey = surveys[code]

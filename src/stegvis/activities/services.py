@@ -682,10 +682,12 @@ def attendance_record(
 
 
 @transaction.atomic
+@transaction.atomic
 def attendance_record_session(
     *, actor, membership, session: Session, present_place_ids: set[int]
 ) -> int:
-    """Record the whole list for a session: checked places present, the others absent."""
+    """Record the whole list for a session: checked places present, the others absent. The
+    list is one write: a refused mark, a lost database or a killed worker saves none of it."""
     places = list(
         ActivityEnrolment.objects.filter(activity_id=session.activity_id)
         .filter(Q(status=ActivityEnrolment.Status.ACTIVE) | Q(attendance__session=session))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import InterfaceError, OperationalError
 
 from stegvis.core.models import Federation
 
@@ -36,12 +37,32 @@ class SwedishParser(CommandParser):
 
 
 class StegvisCommand(BaseCommand):
-    """Base of the product's commands: hyphenated program name and Swedish argument errors."""
+    """Base of the product's commands: hyphenated program name, Swedish argument errors, and a
+    Swedish message instead of a stack trace when the database fails (down or disk full)."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand.replace("_", "-"), **kwargs)
         parser.__class__ = SwedishParser  # same state, Swedish error()
         return parser
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except (OperationalError, InterfaceError) as exc:
+            raise CommandError(database_failure(exc)) from exc
+
+
+def database_failure(exc: Exception) -> str:
+    """What an operator reads when the database fails under a command."""
+    text = str(exc).lower()
+    if any(s in text for s in ("disk is full", "no space left", "could not extend file")):
+        cause = "Databasen kunde inte skriva: disken är full."
+    else:
+        cause = "Databasen svarar inte just nu."
+    return (
+        f"{cause} Kommandot avbröts och det som skrevs i den avbrutna transaktionen är "
+        "återställt. Åtgärda felet och kör kommandot igen."
+    )
 
 
 def get_federation(slug: str) -> Federation:

@@ -87,15 +87,28 @@ def _create_from_definition(definition: dict, *, actor=None, version: int = 1) -
     return survey
 
 
+def _missing_defaults() -> list[dict]:
+    have = set(Survey.objects.values_list("code", flat=True))
+    return [d for d in defaults.SURVEYS if d["code"] not in have]
+
+
 @transaction.atomic
 def ensure_default_surveys(*, actor=None) -> list[Survey]:
     """Give the federation the default questionnaires it does not have yet (by code), each
-    published as version 1. A federation that changed or retired one keeps its own."""
-    have = set(Survey.objects.values_list("code", flat=True))
+    published as version 1. A federation that changed or retired one keeps its own.
+
+    The first pages after a new federation's start may ask at the same time in several
+    workers; both would create the defaults and one would fail on the unique version. The
+    federation's row is locked and the missing ones read again, so the second finds them made.
+    """
+    if not _missing_defaults():
+        return []
+    from stegvis.core.models import Federation
+    from stegvis.core.tenancy import scoped_federation_id
+
+    list(Federation.objects.select_for_update().filter(pk=scoped_federation_id()).values("pk"))
     created = []
-    for definition in defaults.SURVEYS:
-        if definition["code"] in have:
-            continue
+    for definition in _missing_defaults():
         survey = _create_from_definition(definition, actor=actor)
         _publish(survey)
         created.append(survey)

@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django.core.management.base import CommandError
 
 from stegvis.core.commands import StegvisCommand, get_federation
 from stegvis.core.export import export_federation
+from stegvis.core.files import FileWriteError, write_bytes_atomic
 
 
 class Command(StegvisCommand):
@@ -35,6 +34,10 @@ class Command(StegvisCommand):
         data = export_federation(
             federation, actor=None, identified=options["identified"], reason=reason
         )
-        Path(options["output"]).write_bytes(data)
+        try:
+            # Whole or not at all: a full disk leaves no half-written zip under the name.
+            write_bytes_atomic(options["output"], data)
+        except FileWriteError as exc:
+            raise CommandError(str(exc)) from exc
         kind = "med personuppgifter" if options["identified"] else "pseudonymiserad"
         self.stdout.write(f"Skrev {len(data)} byte till {options['output']} ({kind}).")
