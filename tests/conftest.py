@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -236,8 +237,11 @@ def demo_snapshot(django_db_setup, django_db_blocker):
 def seeded_demo(transactional_db, demo_snapshot):
     """The demo federation, exactly as ``stegvis seed-demo`` loads it: seeded by the command
     the first time a test process asks for it, restored from the copy after that. Transactional,
-    so that the live server of the browser tests sees it too."""
-    if demo_snapshot.taken:
+    so that the live server of the browser tests sees it too. ``STEGVIS_TEST_RESEED=1`` seeds
+    it anew for every test instead (slow; to compare when a test behaves differently)."""
+    if os.environ.get("STEGVIS_TEST_RESEED") == "1":
+        call_command("seed_demo", stdout=io.StringIO())
+    elif demo_snapshot.taken:
         demo_snapshot.restore(connection)
     else:
         call_command("seed_demo", stdout=io.StringIO())
