@@ -30,10 +30,11 @@ run: install
 	STEGVIS_HTTPS=0 $(BIN)/stegvis runserver $(HOST):$(PORT)
 
 # The whole suite: unit, integration and browser tests. Browser tests need Debian's chromium
-# (/usr/bin/chromium); .ci/run installs it.
+# (/usr/bin/chromium); .ci/run installs it. The slowest tests are listed at the end, so that a
+# test that grows slow is seen before the suite does.
 test: install
 	$(BIN)/stegvis makemigrations --check --dry-run --noinput
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)

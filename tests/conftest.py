@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import os
+
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from stegvis.core import services
@@ -145,3 +150,99 @@ def login(client):
         return client
 
     return do_login
+
+
+class _DemoSnapshot:
+    """The demo federation, seeded once per test process and put back before each test that
+    asks for it: a copy of the seeded database restores in a fraction of a second what
+    ``seed-demo`` takes most of a minute to build.
+
+    SQLite (the in-memory test database, shared with the live server's thread) is copied with
+    SQLite's backup API into a second in-memory database and back; PostgreSQL's test database is
+    copied into a template database and recreated from it with ``CREATE DATABASE ... TEMPLATE``.
+    Each test thus starts from exactly what ``stegvis seed-demo`` loads, whatever the tests
+    before it changed.
+    """
+
+    def __init__(self):
+        self.sqlite_copy = None
+        self.template = None
+
+    @property
+    def taken(self) -> bool:
+        return self.sqlite_copy is not None or self.template is not None
+
+    def take(self, connection) -> None:
+        if connection.vendor == "sqlite":
+            import sqlite3
+
+            connection.ensure_connection()
+            self.sqlite_copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(self.sqlite_copy)
+        elif connection.vendor == "postgresql":
+            name = connection.settings_dict["NAME"]
+            template = f"{name}_demo"
+            connection.close()
+            with connection._nodb_cursor() as cursor:
+                # The live server's request threads may still hold a connection.
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [name],
+                )
+                cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
+                cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+            self.template = template
+
+    def restore(self, connection) -> None:
+        if self.sqlite_copy is not None:
+            connection.ensure_connection()
+            self.sqlite_copy.backup(connection.connection)
+        else:
+            name = connection.settings_dict["NAME"]
+            connection.close()
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        _forget_cached_rows()
+
+    def drop(self, connection) -> None:
+        if self.sqlite_copy is not None:
+            self.sqlite_copy.close()
+        if self.template is not None:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+
+
+def _forget_cached_rows() -> None:
+    """Rows come back with the ids they had when seeded: nothing cached in this process may
+    still name the rows of the test before."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import caches
+
+    ContentType.objects.clear_cache()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    snapshot = _DemoSnapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.drop(connection)
+
+
+@pytest.fixture
+def seeded_demo(transactional_db, demo_snapshot):
+    """The demo federation, exactly as ``stegvis seed-demo`` loads it: seeded by the command
+    the first time a test process asks for it, restored from the copy after that. Transactional,
+    so that the live server of the browser tests sees it too. ``STEGVIS_TEST_RESEED=1`` seeds
+    it anew for every test instead (slow; to compare when a test behaves differently)."""
+    if os.environ.get("STEGVIS_TEST_RESEED") == "1":
+        call_command("seed_demo", stdout=io.StringIO())
+    elif demo_snapshot.taken:
+        demo_snapshot.restore(connection)
+    else:
+        call_command("seed_demo", stdout=io.StringIO())
+        demo_snapshot.take(connection)

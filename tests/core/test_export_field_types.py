@@ -16,7 +16,6 @@ import zipfile
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
@@ -301,9 +300,7 @@ def test_free_text_about_a_person_is_on_the_list_of_personal_fields():
     assert _about_a_person(apps.get_model("plans", "PlanAction"))  # three steps away
 
 
-@pytest.mark.django_db
-def test_demo_federation_exports_both_ways(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_federation_exports_both_ways(seeded_demo, tmp_path):
     federation = Federation.objects.get(slug="nad-skane")
     for identified in (False, True):
         with federation_scope(federation):

@@ -89,13 +89,9 @@ def screenshot():
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo federation, loaded as ``stegvis seed-demo`` loads it."""
-    import io
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(seeded_demo):
+    """The demo federation, loaded as ``stegvis seed-demo`` loads it (restored from a copy
+    made once per test process: see ``seeded_demo`` in tests/conftest.py)."""
     from stegvis.core.demo import DEMO_PASSWORD, DEMO_SLUG
 
     return {"slug": DEMO_SLUG, "password": DEMO_PASSWORD}

@@ -1,9 +1,5 @@
 """The demo federation shows a real estimate and a socio-economic return on UTR-25."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from stegvis.core.demo import DEMO_SLUG
@@ -12,9 +8,7 @@ from stegvis.core.tenancy import federation_scope
 from stegvis.evaluation import effects, returns
 
 
-@pytest.mark.django_db
-def test_demo_compares_utr25_with_the_municipal_register():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_compares_utr25_with_the_municipal_register(seeded_demo):
     with federation_scope(Federation.objects.get(slug=DEMO_SLUG)):
         intervention = effects.resolve_intervention("UTR-25")
         evaluation = effects.evaluate(

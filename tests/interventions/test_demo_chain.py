@@ -1,9 +1,5 @@
 """The demo federation shows a referrer, transfers and a lead-time breach."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from stegvis.core.demo import DEMO_SLUG
@@ -16,9 +12,7 @@ from stegvis.reports import leadtimes
 from stegvis.reports.filters import ReportFilters
 
 
-@pytest.mark.django_db
-def test_demo_has_referrer_transfers_and_a_breach():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_has_referrer_transfers_and_a_breach(seeded_demo):
     with federation_scope(Federation.objects.get(slug=DEMO_SLUG)):
         referrer = Membership.objects.get(user__username="anvisare")
         assert referrer.has_perm(Perm.REFER_PARTICIPANTS)

@@ -1,10 +1,5 @@
 """The demo federation gives every report something to show."""
 
-import io
-
-import pytest
-from django.core.management import call_command
-
 from stegvis.core.demo import DEMO_SLUG
 from stegvis.core.models import Federation
 from stegvis.core.tenancy import federation_scope
@@ -15,9 +10,7 @@ from stegvis.reports.filters import ReportFilters
 WITHOUT_DEMO_DATA = {"distance"}
 
 
-@pytest.mark.django_db
-def test_every_report_has_content_in_the_demo():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_every_report_has_content_in_the_demo(seeded_demo):
     with federation_scope(Federation.objects.get(slug=DEMO_SLUG)):
         for name in REPORTS:
             if name in WITHOUT_DEMO_DATA:
