@@ -118,7 +118,7 @@ def ensure_federation(slug: str, enrolments: int, *, log=print):
         if k % 10 == 0 or k == copies:
             log(f"{slug}: {k}/{copies} kopior, {time.perf_counter() - started:.0f} s")
 
-    multiply(out, copies, progress=progress)
+    multiply(out, copies, progress=progress, log=log)
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute(

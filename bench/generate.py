@@ -14,6 +14,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -709,11 +710,59 @@ def _copy_parameters(model, column: str, k: int, delta: dict) -> list:
     return [k % 28]
 
 
-def multiply(out: Generated, copies: int, *, progress: Callable[[int], None] | None = None):
+def _secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes that back no constraint."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        return cursor.fetchall()
+
+
+@contextmanager
+def _without_indexes(tables: list[str], log: Callable[[str], None] | None = None):
+    """Drop the tables' secondary indexes while rows are copied in, and build them again after:
+    one sort per index instead of millions of random inserts into each of 28 indexes."""
+    from django.db import connection
+
+    dropped = [index for table in tables for index in _secondary_indexes(table)]
+    with connection.cursor() as cursor:
+        for name, _sql in dropped:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for _name, sql in dropped:
+                cursor.execute(sql)
+        if log:
+            log(f"{len(dropped)} index byggda på {time.perf_counter() - started:.0f} s")
+
+
+def multiply(
+    out: Generated,
+    copies: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+):
     """Add ``copies`` copies of the federation's participants, consents, referrals and
     enrolments (the seed written by :func:`generate` and :func:`_referrals`), in the database,
     each copy in a transaction of its own."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     fed = out.federation.pk
     plan = _copy_plan(connection.vendor)  # in foreign-key order: people first
@@ -729,6 +778,15 @@ def multiply(out: Generated, copies: int, *, progress: Callable[[int], None] | N
             if high - low + 1 != count:
                 raise AssertionError(f"{table}: fröets id:n är inte sammanhängande")
             ranges[model] = (low, high)
+    with _without_indexes([m._meta.db_table for m in plan], log):
+        _copy(plan, ranges, fed, copies, progress)
+    _reset_sequences(list(plan))
+    _analyze()
+
+
+def _copy(plan: dict, ranges: dict, fed: int, copies: int, progress) -> None:
+    from django.db import connection, transaction
+
     for k in range(1, copies + 1):
         delta = {model: _next_id(model) - ranges[model][0] for model in plan}
         with transaction.atomic(), connection.cursor() as cursor:
@@ -750,8 +808,6 @@ def multiply(out: Generated, copies: int, *, progress: Callable[[int], None] | N
                 )
         if progress:
             progress(k)
-    _reset_sequences(list(plan))
-    _analyze()
 
 
 def main() -> None:
