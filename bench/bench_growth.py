@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -78,13 +79,24 @@ def _marker() -> dict[str, dict]:
         }
 
 
+def _seed_complete(federation) -> bool:
+    """The seed's referrals are written last: with them, the seed is whole."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM participants_referral WHERE federation_id = %s", [federation.pk]
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def ensure_federation(slug: str, enrolments: int, *, log=print):
     """The federation ``slug`` with ``enrolments`` enrolments, generated unless a complete one
     of this generator version is there. Returns (federation, generation seconds or None)."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
-    from bench.generate import _methods, _referrals, generate, multiply
+    from bench.generate import Generated, _methods, _referrals, copies_done, generate, multiply
     from stegvis.core.models import Federation
     from stegvis.core.tenancy import federation_scope
 
@@ -93,32 +105,34 @@ def ensure_federation(slug: str, enrolments: int, *, log=print):
     complete = done and (done["version"], done["enrolments"]) == (GENERATOR_VERSION, enrolments)
     if federation is not None and complete:
         return federation, None
-    if federation is not None:
-        raise SystemExit(
-            f"Förbundet {slug} finns men är ofullständigt eller från en annan version av "
-            "generatorn. Ta bort tillväxtdatabasen (bench/data/growth.sqlite3, eller "
-            "databasen <namn>_growth i PostgreSQL) och kör igen."
-        )
     started = time.perf_counter()
     seed = min(SEED_ENROLMENTS, enrolments)
     if enrolments % seed:
         raise ValueError(f"{enrolments} är ingen multipel av fröet {seed}")
-    out = generate(slug=slug, enrolments=seed, seed=22)
-    with federation_scope(out.federation):
-        from django.db import transaction
-
-        rng = __import__("random").Random(23)
-        with transaction.atomic():
+    if federation is not None:
+        # A stopped run: go on from its last committed copy when its seed is whole.
+        if done or not _seed_complete(federation):
+            raise SystemExit(
+                f"Förbundet {slug} är ofullständigt eller från en annan version av generatorn. "
+                "Ta bort tillväxtdatabasen (bench/data/growth.sqlite3, eller databasen "
+                "<namn>_growth i PostgreSQL) och kör igen."
+            )
+        out, already = Generated(federation=federation), copies_done(federation, seed)
+        log(f"{slug}: fortsätter efter {already} kopior")
+    else:
+        out, already = generate(slug=slug, enrolments=seed, seed=22), 0
+        with federation_scope(out.federation), transaction.atomic():
+            rng = random.Random(23)
             _referrals(out, rng)
             _methods(out, rng)
-    log(f"{slug}: frö med {seed} deltaganden på {time.perf_counter() - started:.0f} s")
+        log(f"{slug}: frö med {seed} deltaganden på {time.perf_counter() - started:.0f} s")
     copies = enrolments // seed - 1
 
     def progress(k):
         if k % 10 == 0 or k == copies:
             log(f"{slug}: {k}/{copies} kopior, {time.perf_counter() - started:.0f} s")
 
-    multiply(out, copies, progress=progress, log=log)
+    multiply(out, copies, progress=progress, log=log, done=already)
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute(
