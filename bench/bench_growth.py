@@ -34,7 +34,7 @@ from bench.common import DATA, RESULTS, database_label, median, number, save
 GENERATOR_VERSION = 1
 SEED_ENROLMENTS = 100_000
 SIZES = {"growth-1m": 1_000_000, "growth-10m": 10_000_000}
-REPORTS = ["lead-times", "age-gender", "exit-gender", "methods"]
+REPORTS = ["age-gender", "exit-gender", "methods", "lead-times"]
 RUNS = int(os.environ.get("STEGVIS_BENCH_GROWTH_RUNS", "3"))
 CHILD = "STEGVIS_BENCH_GROWTH_DATABASE"
 MARKER = "bench_growth_marker"
