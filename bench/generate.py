@@ -14,6 +14,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -532,6 +533,332 @@ def _reset_sequences(models) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+# --- The fast path: a realistic seed, multiplied in the database ------------------------------
+#
+# Writing 10 000 000 enrolments row by row from Python takes most of an hour per database. The
+# fast path generates a seed federation the ordinary way (people with encrypted personnummer,
+# consents, enrolments with exits, referrals and methods), then copies its people, consents,
+# referrals and enrolments inside the database with ``INSERT ... SELECT`` until the federation
+# holds the asked number of enrolments. Copy k moves every date of an episode by k % 28 days
+# and every birth date by 37·k % 365 days, so ages, periods and lead times spread like real
+# data instead of repeating one copy. A copy's lookup hash is the seed's with the copy number
+# in front, marked as no real hash (unique, as the index demands); its encrypted personnummer
+# is the seed's.
+
+AUTHORITIES = [("af", "Arbetsförmedlingen", 45), ("fk", "Försäkringskassan", 20)]
+AUTHORITIES += [("kommun", "Kristianstads kommun", 25), ("region", "Region Skåne", 10)]
+METHODS = [
+    ("MI", "Motiverande samtal"),
+    ("IPS", "Individanpassat stöd till arbete"),
+    ("TRE", "Trepartssamtal"),
+    ("SE", "Supported employment"),
+    ("KBT", "Kognitiv beteendeterapi i grupp"),
+    ("PEER", "Stöd av brukare med egen erfarenhet"),
+]
+
+
+def _referrals(out: Generated, rng: random.Random) -> None:
+    """A referral (anvisning) before every enrolment, decided some days after it, from one of
+    the member authorities; and one referral in ten more that never became an enrolment: still
+    waiting for a decision, on the waiting list, or declined."""
+    from stegvis.core import bulk
+    from stegvis.core.models import Authority
+    from stegvis.participants.models import Enrolment, Referral
+
+    fed = out.federation.pk
+    authorities = [Authority.objects.get_or_create(kind=k, name=n)[0] for k, n, _w in AUTHORITIES]
+    weights = [w for _k, _n, w in AUTHORITIES]
+    db_date = bulk.date_adapter()
+    steps = list(
+        Enrolment.objects.filter(federation=out.federation)
+        .order_by("id")
+        .values_list("id", "participant_id", "intervention_id", "start_date")
+    )
+    first = _next_id(Referral)
+    offset = first - steps[0][0]
+    rows = []
+    for enrolment_id, pid, iv, start in steps:
+        decided = start - timedelta(days=rng.choice((0, 0, 3, 7, 7, 14, 21, 30, 45)))
+        referred = decided - timedelta(days=rng.choice((1, 3, 5, 8, 12, 15, 20, 28, 40, 60)))
+        authority = rng.choices(authorities, weights=weights)[0].pk
+        row = (enrolment_id + offset, fed, pid, iv, authority, db_date(referred), "Anvisad")
+        rows.append((*row, "accepted", db_date(decided)))
+    today = date(2026, 11, 1)
+    extra_id = first + len(steps)
+    for n in range(len(steps) // 10):
+        _eid, pid, iv, start = steps[rng.randrange(len(steps))]
+        status = rng.choice(("pending", "waitlisted", "waitlisted", "declined", "declined"))
+        if status == "pending":
+            referred, decided = today - timedelta(days=rng.randint(1, 90)), None
+        else:
+            referred = start + timedelta(days=rng.randint(200, 700))
+            referred = min(referred, today - timedelta(days=rng.randint(1, 90)))
+            decided = referred + timedelta(days=rng.randint(2, 40))
+        authority = rng.choices(authorities, weights=weights)[0].pk
+        row = (extra_id + n, fed, pid, iv, authority, db_date(referred), "Anvisad")
+        rows.append((*row, status, db_date(decided) if decided else None))
+    bulk.insert_many(Referral, REFERRAL_COLUMNS, rows)
+    _reset_sequences([Referral])
+    with connection_cursor() as cursor:
+        cursor.execute(
+            "UPDATE participants_enrolment SET referral_id = id + %s "
+            "WHERE federation_id = %s AND id BETWEEN %s AND %s",
+            [offset, fed, steps[0][0], steps[-1][0]],
+        )
+    out.extras["referrals"] = len(rows)
+
+
+REFERRAL_COLUMNS = (
+    "id",
+    "federation_id",
+    "participant_id",
+    "intervention_id",
+    "referring_authority_id",
+    "referred_on",
+    "reason",
+    "status",
+    "decided_on",
+)
+
+
+def _methods(out: Generated, rng: random.Random) -> None:
+    """Working methods, each used by three to eight of the interventions."""
+    from stegvis.knowledge.models import Method, MethodIntervention
+
+    for code, name in METHODS:
+        method = Method.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for iv in rng.sample(out.interventions, rng.randint(3, 8)):
+            MethodIntervention.objects.get_or_create(method=method, intervention=iv)
+    out.extras["methods"] = len(METHODS)
+
+
+def connection_cursor():
+    from django.db import connection
+
+    return connection.cursor()
+
+
+def _shift_date(vendor: str, column: str) -> str:
+    """``column`` moved by the parameter's number of days, NULL staying NULL."""
+    if vendor == "postgresql":
+        return f"({column} + CAST(%s AS INTEGER))"
+    return f"DATE({column}, CAST(%s AS TEXT) || ' days')"
+
+
+def _year(vendor: str, expression: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {expression}) AS INTEGER)"
+    return f"CAST(STRFTIME('%%Y', {expression}) AS INTEGER)"
+
+
+def _copy_plan(vendor: str) -> dict:
+    """{model: {column: SQL expression of the copy}}; each ``%s`` takes a parameter named by
+    :func:`_copy_parameters`. Columns not named are copied as they are."""
+    from stegvis.participants.models import Consent, Enrolment, Participant, Referral
+
+    def moved(column):
+        return _shift_date(vendor, column)
+
+    return {
+        Participant: {
+            "id": "id + %s",
+            "personal_number_hash": "CASE WHEN personal_number_hash = '' THEN '' "
+            "ELSE %s || SUBSTR(personal_number_hash, 5) END",
+            "birth_date": moved("birth_date"),
+            "birth_year": f"COALESCE({_year(vendor, moved('birth_date'))}, birth_year)",
+        },
+        Consent: {
+            "id": "id + %s",
+            "participant_id": "participant_id + %s",
+            "given_on": moved("given_on"),
+            "withdrawn_on": moved("withdrawn_on"),
+        },
+        Referral: {
+            "id": "id + %s",
+            "participant_id": "participant_id + %s",
+            "referred_on": moved("referred_on"),
+            "decided_on": moved("decided_on"),
+            "planned_start": moved("planned_start"),
+        },
+        Enrolment: {
+            "id": "id + %s",
+            "participant_id": "participant_id + %s",
+            "referral_id": "referral_id + %s",
+            "start_date": moved("start_date"),
+            "end_date": moved("end_date"),
+        },
+    }
+
+
+def _copy_parameters(model, column: str, k: int, delta: dict) -> list:
+    """The parameters of ``column``'s expression in copy ``k``: id offsets per table, the
+    hash's prefix, the days a date moves."""
+    from stegvis.participants.models import Participant, Referral
+
+    if column == "id":
+        return [delta[model]]
+    if column == "participant_id":
+        return [delta[Participant]]
+    if column == "referral_id":
+        return [delta[Referral]]
+    if column == "personal_number_hash":
+        return [f"g{k:03x}"]  # "g" is no hex digit: never a real hash
+    if column in ("birth_date", "birth_year"):
+        return [(37 * k) % 365]
+    return [k % 28]
+
+
+def _secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes that back no constraint."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        return cursor.fetchall()
+
+
+DROPPED = "bench_dropped_index"
+
+
+@contextmanager
+def _without_indexes(tables: list[str], log: Callable[[str], None] | None = None):
+    """Drop the tables' secondary indexes while rows are copied in, and build them again after:
+    one sort per index instead of millions of random inserts into each of 28 indexes. The
+    dropped definitions are kept in a table until built again, so a run that was stopped
+    leaves them for the next one."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {DROPPED} (name VARCHAR(200) PRIMARY KEY, sql TEXT)"
+        )
+        for table in tables:
+            for name, sql in _secondary_indexes(table):
+                cursor.execute(f"INSERT INTO {DROPPED} (name, sql) VALUES (%s, %s)", [name, sql])
+                cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, sql FROM {DROPPED} ORDER BY name")
+        dropped = cursor.fetchall()
+        for name, sql in dropped:
+            cursor.execute(sql)
+            cursor.execute(f"DELETE FROM {DROPPED} WHERE name = %s", [name])
+    if log:
+        log(f"{len(dropped)} index byggda på {time.perf_counter() - started:.0f} s")
+
+
+@contextmanager
+def _without_foreign_key_checks():
+    """On PostgreSQL, skip the foreign-key triggers while copies of consistent rows go in (a
+    superuser's ``session_replication_role``); elsewhere, and without the right, check them."""
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+    except DatabaseError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def copies_done(federation, seed: int) -> int:
+    """How many copies of a seed of ``seed`` enrolments the federation holds (a stopped run's
+    committed ones)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM participants_enrolment WHERE federation_id = %s",
+            [federation.pk],
+        )
+        count = cursor.fetchone()[0]
+    if count % seed:
+        raise AssertionError(f"{count} deltaganden är inga hela kopior av fröet")
+    return count // seed - 1
+
+
+def multiply(
+    out: Generated,
+    copies: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+    done: int = 0,
+):
+    """Add ``copies`` copies of the federation's participants, consents, referrals and
+    enrolments (the seed written by :func:`generate` and :func:`_referrals`), in the database,
+    each copy in a transaction of its own. ``done`` copies are there already (a stopped run):
+    the seed is the first of each table's blocks, and copying goes on after them."""
+    from django.db import connection
+
+    fed = out.federation.pk
+    plan = _copy_plan(connection.vendor)  # in foreign-key order: people first
+    ranges = {}
+    with connection.cursor() as cursor:
+        for model in plan:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT MIN(id), MAX(id), COUNT(*) FROM {table} WHERE federation_id = %s",
+                [fed],
+            )
+            low, high, count = cursor.fetchone()
+            if high - low + 1 != count or count % (done + 1):
+                raise AssertionError(f"{table}: fröets id:n är inte sammanhängande")
+            ranges[model] = (low, low + count // (done + 1) - 1)
+    with _without_indexes([m._meta.db_table for m in plan], log), _without_foreign_key_checks():
+        _copy(plan, ranges, fed, range(done + 1, copies + 1), progress)
+    _reset_sequences(list(plan))
+    _analyze()
+
+
+def _copy(plan: dict, ranges: dict, fed: int, copies: range, progress) -> None:
+    from django.db import connection, transaction
+
+    for k in copies:
+        delta = {model: _next_id(model) - ranges[model][0] for model in plan}
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model, changed in plan.items():
+                table = model._meta.db_table
+                columns = [f.column for f in model._meta.concrete_fields]
+                params = [
+                    value
+                    for column in columns
+                    if column in changed
+                    for value in _copy_parameters(model, column, k, delta)
+                ]
+                values = ", ".join(changed.get(c, c) for c in columns)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"SELECT {values} FROM {table} "
+                    "WHERE federation_id = %s AND id BETWEEN %s AND %s",
+                    [*params, fed, *ranges[model]],
+                )
+        if progress:
+            progress(k)
 
 
 def main() -> None:

@@ -29,12 +29,14 @@ def main() -> None:
     from django.db import connection
 
     from bench import bench_evaluation, bench_import, bench_matching, bench_pages, bench_report
+    from bench.bench_growth import run as run_growth
     from bench.common import update_readme
 
     benchmarks = {
         "report": lambda: bench_report.run(enrolments=args.enrolments),
         "import": lambda: bench_import.run(rows=args.import_rows),
         "pages": lambda: bench_pages.run(participants=args.participants),
+        "growth": run_growth,
     }
     if connection.vendor == "sqlite":  # no database involved: measured once
         benchmarks["matching"] = bench_matching.run

@@ -5,21 +5,28 @@ step's end and the next one's start, and how often they change intervention.
 Medians are Python's :func:`statistics.median`; the 90th percentile is the nearest rank (the
 smallest value with at least 90 % of the values at or below it), NumPy's ``inverted_cdf``.
 The filters select referrals by their referral date (anvisningsdatum).
+
+The report counts in the database: each lead time arrives as (days, count) pairs grouped by
+SQL (:class:`Distribution`), and the gaps between a person's steps are found with a window
+function, so the report's cost grows with the number of distinct day counts, not with a Python
+object per referral or per step (10 000 000 enrolments would not fit in memory that way).
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, DateField, F, QuerySet, Value, Window
+from django.db.models.functions import Cast, Coalesce, Lag
 
 from stegvis.core.tenancy import require_federation
 from stegvis.reports.filters import ReportFilters, excluded_exit_reasons
+from stegvis.reports.sql import DaysBetween, days_between_sql
 from stegvis.reports.tables import Row, Table
 
 TARGET_SETTING = "lead_time_decision_days"
@@ -42,6 +49,62 @@ def p90(values: list[int]):
     if not values:
         return None
     return int(np.percentile(values, 90, method="inverted_cdf"))
+
+
+def p90_rank(n: int) -> int:
+    """The 0-based rank :func:`p90` takes among ``n`` sorted values (NumPy's ``inverted_cdf``
+    rule, in the same floating point)."""
+    index = n * (90 / 100) - 1
+    below = math.floor(index)
+    return max(0, below if index == below else below + 1)
+
+
+class Distribution:
+    """Whole-number values held as counts per value, as a SQL ``GROUP BY`` gives them. Its
+    :meth:`median` and :meth:`p90` equal :func:`median` and :func:`p90` of the values listed
+    one by one."""
+
+    def __init__(self, counts: dict[int, int] | None = None):
+        self.counts: dict[int, int] = defaultdict(int)
+        for value, n in (counts or {}).items():
+            self.add(value, n)
+
+    def add(self, value: int, n: int = 1) -> None:
+        if value is not None and n:
+            self.counts[int(value)] += n
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def _at(self, ranks: list[int]) -> list[int]:
+        """The values at these 0-based ranks (ascending) of the sorted values."""
+        found, seen, wanted = [], 0, iter(ranks)
+        rank = next(wanted, None)
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            while rank is not None and rank < seen:
+                found.append(value)
+                rank = next(wanted, None)
+            if rank is None:
+                break
+        return found
+
+    def median(self):
+        n = len(self)
+        if not n:
+            return None
+        if n % 2:
+            return self._at([n // 2])[0]
+        low, high = self._at([n // 2 - 1, n // 2])
+        found = (low + high) / 2
+        return int(found) if found.is_integer() else found
+
+    def p90(self):
+        n = len(self)
+        return self._at([p90_rank(n)])[0] if n else None
+
+    def above(self, limit: int) -> int:
+        return sum(n for value, n in self.counts.items() if value > limit)
 
 
 def referrals(filters: ReportFilters) -> QuerySet:
@@ -68,168 +131,161 @@ def referrals(filters: ReportFilters) -> QuerySet:
     return qs
 
 
-@dataclass
-class Case:
-    """One referral's dates."""
-
-    pk: int
-    participant_id: int
-    intervention_id: int
-    authority_id: int | None
-    hub_id: int | None
-    status: str
-    referred_on: date
-    decided_on: date | None
-    start_date: date | None
-
-    @property
-    def to_decision(self) -> int | None:
-        return (self.decided_on - self.referred_on).days if self.decided_on else None
-
-    @property
-    def decision_to_start(self) -> int | None:
-        if self.status != "accepted" or not self.decided_on or not self.start_date:
-            return None
-        return (self.start_date - self.decided_on).days
-
-    @property
-    def to_start(self) -> int | None:
-        if self.status != "accepted" or not self.start_date:
-            return None
-        return (self.start_date - self.referred_on).days
+def _row(key: str, label: str, values: Distribution, over: int | None = None) -> Row:
+    return Row(key, label, [len(values), values.median(), values.p90(), over])
 
 
-def cases(filters: ReportFilters) -> list[Case]:
-    rows = (
-        referrals(filters)
-        .values(
-            "pk",
-            "participant_id",
-            "intervention_id",
-            "referring_authority_id",
-            "intervention__hub_id",
-            "status",
-            "referred_on",
-            "decided_on",
-            "enrolments__start_date",
-        )
-        .order_by("referred_on", "pk")
-    )
-    found: dict[int, Case] = {}
+GROUPS = ("intervention_id", "referring_authority_id", "intervention__hub_id")
+
+
+def _grouped(qs: QuerySet, days, keys=()) -> dict[tuple, Distribution]:
+    """{group key: distribution of ``days``} for the referrals ``qs``; groups whose days are
+    all NULL are there too, empty."""
+    rows = qs.annotate(days=days).values(*keys, "days").annotate(n=Count("pk")).order_by()
+    found: dict[tuple, Distribution] = defaultdict(Distribution)
     for r in rows:
-        found.setdefault(
-            r["pk"],
-            Case(
-                r["pk"],
-                r["participant_id"],
-                r["intervention_id"],
-                r["referring_authority_id"],
-                r["intervention__hub_id"],
-                r["status"],
-                r["referred_on"],
-                r["decided_on"],
-                r["enrolments__start_date"],
-            ),
-        )
-    return list(found.values())
+        found[tuple(r[k] for k in keys)].add(r["days"], r["n"])
+    return found
 
 
-def _gaps(filters: ReportFilters) -> list[int]:
+def _merged(groups: dict[tuple, Distribution], position: int | None = None) -> dict:
+    """The distributions summed over every group (``position`` None) or per one part of the
+    group key."""
+    out: dict = defaultdict(Distribution)
+    for key, found in groups.items():
+        target = out[None if position is None else key[position]]
+        for value, n in found.counts.items():
+            target.add(value, n)
+    return out
+
+
+def _sql_distribution(sql: str, params) -> Distribution:
+    """A ``SELECT value, COUNT(*) ... GROUP BY value`` as a distribution."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return Distribution(dict(cursor.fetchall()))
+
+
+def _gap_distribution(filters: ReportFilters) -> Distribution:
     """Days between the end of one step and the start of the person's next step, for next
-    steps in the selection whose referral (or, without one, start) falls in the period."""
+    steps in the selection whose referral (or, without one, start) falls in the period. The
+    previous step's end comes from ``LAG`` over the person's steps in start order, in SQL."""
     from stegvis.participants.models import Enrolment
 
     excluded = sorted(excluded_exit_reasons())
-    steps = Enrolment.objects.exclude(exit_reason__in=excluded).values(
-        "participant_id",
-        "intervention_id",
-        "start_date",
-        "end_date",
-        "referral__referred_on",
-        "referral__referring_authority_id",
-        "intervention__hub_id",
-        "participant__municipality",
+    steps = (
+        Enrolment.objects.exclude(exit_reason__in=excluded)
+        .annotate(
+            step_start=F("start_date"),
+            previous_end=Window(
+                Lag("end_date"),
+                partition_by=[F("participant_id")],
+                order_by=[F("start_date").asc(), F("id").asc()],
+            ),
+        )
+        .order_by()
     )
-    by_person = defaultdict(list)
-    for s in steps.order_by("participant_id", "start_date", "id"):
-        by_person[s["participant_id"]].append(s)
+    columns, conditions, params = ["step_start", "previous_end"], [], []
+    adapt = connection.ops.adapt_datefield_value
     ids = filters.intervention_ids
-    gaps = []
-    for chain in by_person.values():
-        for before, after in itertools.pairwise(chain):
-            if before["end_date"] is None:
-                continue
-            day = after["referral__referred_on"] or after["start_date"]
-            if ids is not None and after["intervention_id"] not in ids:
-                continue
-            if filters.date_from and day < filters.date_from:
-                continue
-            if filters.date_to and day > filters.date_to:
-                continue
-            if (
-                filters.authority
-                and after["referral__referring_authority_id"] != filters.authority.pk
-            ):
-                continue
-            if filters.hub and after["intervention__hub_id"] != filters.hub.pk:
-                continue
-            if filters.municipality and after["participant__municipality"] != filters.municipality:
-                continue
-            gaps.append(max(0, (after["start_date"] - before["end_date"]).days))
-    return gaps
+    if ids is not None:
+        steps = steps.annotate(step_intervention=F("intervention_id"))
+        columns.append("step_intervention")
+        conditions.append(f"step_intervention IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    if filters.date_from or filters.date_to:
+        steps = steps.annotate(step_day=Coalesce("referral__referred_on", "start_date"))
+        columns.append("step_day")
+        if filters.date_from:
+            conditions.append("step_day >= %s")
+            params.append(adapt(filters.date_from))
+        if filters.date_to:
+            conditions.append("step_day <= %s")
+            params.append(adapt(filters.date_to))
+    if filters.authority:
+        steps = steps.annotate(step_authority=F("referral__referring_authority_id"))
+        columns.append("step_authority")
+        conditions.append("step_authority = %s")
+        params.append(filters.authority.pk)
+    if filters.hub:
+        steps = steps.annotate(step_hub=F("intervention__hub_id"))
+        columns.append("step_hub")
+        conditions.append("step_hub = %s")
+        params.append(filters.hub.pk)
+    if filters.municipality:
+        steps = steps.annotate(step_municipality=F("participant__municipality"))
+        columns.append("step_municipality")
+        conditions.append("step_municipality = %s")
+        params.append(filters.municipality)
+    inner, inner_params = steps.values(*columns).query.sql_with_params()
+    gap = days_between_sql(connection.vendor, "step_start", "previous_end")
+    where = " AND ".join(["previous_end IS NOT NULL", *conditions])
+    found = _sql_distribution(
+        f"SELECT {gap}, COUNT(*) FROM ({inner}) steps WHERE {where} GROUP BY 1",  # noqa: S608
+        [*inner_params, *params],
+    )
+    # A step that starts before the previous one ended counts as no gap.
+    return Distribution(
+        {0: sum(n for v, n in found.counts.items() if v <= 0)}
+        | {v: n for v, n in found.counts.items() if v > 0}
+    )
 
 
-def _changes_per_person(found: list[Case]) -> list[int]:
+def _changes_distribution(filters: ReportFilters) -> Distribution:
     """For each person referred in the selection: how many times they changed intervention
-    (their steps in the federation, minus one)."""
+    (their steps in the federation, minus one), counted per number in SQL."""
     from stegvis.participants.models import Enrolment
 
-    people = {c.participant_id for c in found}
-    steps = defaultdict(int)
-    for pid in (
-        Enrolment.objects.filter(participant_id__in=people)
+    per_person = (
+        Enrolment.objects.filter(participant_id__in=referrals(filters).values("participant_id"))
         .exclude(exit_reason__in=sorted(excluded_exit_reasons()))
-        .values_list("participant_id", flat=True)
-    ):
-        steps[pid] += 1
-    return [max(0, steps[p] - 1) for p in sorted(people) if steps[p]]
-
-
-def _row(key: str, label: str, values: list[int], over: int | None = None) -> Row:
-    return Row(key, label, [len(values), median(values), p90(values), over])
+        .values("participant_id")
+        .annotate(steps=Count("id"))
+        .values("steps")
+        .order_by()
+    )
+    inner, params = per_person.query.sql_with_params()
+    found = _sql_distribution(
+        f"SELECT steps, COUNT(*) FROM ({inner}) people GROUP BY steps",  # noqa: S608
+        params,
+    )
+    return Distribution({max(0, steps - 1): n for steps, n in found.counts.items()})
 
 
 def compute(filters: ReportFilters, ctx):
     target = target_days()
-    found = cases(filters)
-    to_decision = [c.to_decision for c in found if c.to_decision is not None]
-    decision_start = [c.decision_to_start for c in found if c.decision_to_start is not None]
-    to_start = [c.to_start for c in found if c.to_start is not None]
-    waiting = [(ctx.as_of - c.referred_on).days for c in found if c.status == "pending"]
-    waitlist = [
-        (ctx.as_of - c.decided_on).days for c in found if c.status == "waitlisted" and c.decided_on
-    ]
+    selected = referrals(filters)
+    as_of = Cast(Value(ctx.as_of), output_field=DateField())
+    decided = _grouped(selected, DaysBetween("decided_on", "referred_on"), GROUPS)
+    accepted = selected.filter(status="accepted")
+    started = _grouped(accepted, DaysBetween("enrolments__start_date", "referred_on"), GROUPS)
+    to_decision = _merged(decided)[None]
+    decision_start = _merged(
+        _grouped(accepted, DaysBetween("enrolments__start_date", "decided_on"))
+    )[None]
+    to_start = _merged(started)[None]
+    waiting = _merged(
+        _grouped(selected.filter(status="pending"), DaysBetween(as_of, "referred_on"))
+    )[None]
+    waitlist = _merged(
+        _grouped(selected.filter(status="waitlisted"), DaysBetween(as_of, "decided_on"))
+    )[None]
     rows = [
-        _row(
-            "anvisning_beslut",
-            "Anvisning till beslut",
-            to_decision,
-            sum(1 for d in to_decision if d > target),
-        ),
+        _row("anvisning_beslut", "Anvisning till beslut", to_decision, to_decision.above(target)),
         _row("beslut_start", "Beslut till start", decision_start),
         _row("anvisning_start", "Anvisning till start", to_start),
         _row(
             "vantar_beslut",
             "Väntar på beslut (dagar hittills)",
             waiting,
-            sum(1 for d in waiting if d > target),
+            waiting.above(target),
         ),
         _row("vantelista", "På väntelistan (dagar hittills)", waitlist),
-        _row("glapp", "Glapp mellan två steg", _gaps(filters)),
+        _row("glapp", "Glapp mellan två steg", _gap_distribution(filters)),
         _row(
             "byten_per_person",
             "Byten av insats per person (antal, inte dagar)",
-            _changes_per_person(found),
+            _changes_distribution(filters),
         ),
     ]
     table = Table(
@@ -242,9 +298,9 @@ def compute(filters: ReportFilters, ctx):
         derived_from={1: 0, 2: 0},
     )
     extra = [
-        _by(found, "Per insats", _intervention_labels(), lambda c: c.intervention_id),
-        _by(found, "Per anvisande huvudman", _authority_labels(), lambda c: c.authority_id),
-        _by(found, "Per knutpunkt", _hub_labels(), lambda c: c.hub_id),
+        _by(decided, started, 0, "Per insats", _intervention_labels()),
+        _by(decided, started, 1, "Per anvisande huvudman", _authority_labels()),
+        _by(decided, started, 2, "Per knutpunkt", _hub_labels()),
     ]
     notes = [
         f"Förbundets mål: beslut inom {target} dagar från anvisningen. "
@@ -259,27 +315,17 @@ def compute(filters: ReportFilters, ctx):
     return table, extra, notes
 
 
-def _by(found: list[Case], title: str, labels: dict, key) -> Table:
-    groups: dict = defaultdict(list)
-    for c in found:
-        groups[key(c)].append(c)
+def _by(decided: dict, started: dict, position: int, title: str, labels: dict) -> Table:
+    """One row per intervention, authority or hub with referrals in the selection."""
+    to_decision, to_start = _merged(decided, position), _merged(started, position)
     rows = []
-    for group_key in sorted(groups, key=lambda k: labels.get(k, "Uppgift saknas")):
-        items = groups[group_key]
-        decided = [c.to_decision for c in items if c.to_decision is not None]
-        started = [c.to_start for c in items if c.to_start is not None]
+    for group_key in sorted(to_decision, key=lambda k: (labels.get(k, "Uppgift saknas"), str(k))):
+        d, s = to_decision[group_key], to_start.get(group_key, Distribution())
         rows.append(
             Row(
                 str(group_key) if group_key is not None else "saknas",
                 labels.get(group_key, "Uppgift saknas"),
-                [
-                    len(decided),
-                    median(decided),
-                    p90(decided),
-                    len(started),
-                    median(started),
-                    p90(started),
-                ],
+                [len(d), d.median(), d.p90(), len(s), s.median(), s.p90()],
             )
         )
     return Table(

@@ -62,3 +62,29 @@ class JsonListHas(Func):
             f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value = %s)",  # noqa: S608
             (*params, self.key),
         )
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first (``later - earlier``), NULL when either is
+    NULL. Grouped on in the database, a lead time's distribution arrives as a few hundred
+    (days, count) pairs instead of a row per referral."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        later, earlier = self.source_expressions
+        later_sql, later_params = compiler.compile(later)
+        earlier_sql, earlier_params = compiler.compile(earlier)
+        return days_between_sql(connection.vendor, later_sql, earlier_sql), (
+            *later_params,
+            *earlier_params,
+        )
+
+
+def days_between_sql(vendor: str, later: str, earlier: str) -> str:
+    """SQL for ``later - earlier`` in whole days, for columns or expressions given as SQL."""
+    if vendor == "postgresql":
+        return f"({later} - {earlier})"
+    # Dates are 'YYYY-MM-DD' text on SQLite; their Julian days differ by whole numbers.
+    return f"CAST(JULIANDAY({later}) - JULIANDAY({earlier}) AS INTEGER)"
