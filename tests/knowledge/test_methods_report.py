@@ -140,3 +140,39 @@ def test_structural_intervention_without_participants(scope, link):
     link("LF", structural)
     row = _row(build_report("methods"), "LF")
     assert (row["deltagare"], row["avslutade"], row["andel"], row["lag"]) == (0, 0, None, None)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"date_from": date(2025, 3, 1), "date_to": date(2025, 8, 31)},
+        {"date_from": date(2025, 9, 2)},
+        {"interventions": ("INS-2",)},
+    ],
+)
+def test_counting_all_methods_at_once_equals_each_method_alone(
+    scope, intervention, other_intervention, exits, link, make_enrolment, filters
+):
+    """The report counts every method in two grouped queries; each row must equal the
+    method's own count, with shared interventions, periods, an intervention filter and a
+    felregistrering that counts nowhere."""
+    from stegvis.knowledge.results import counts_by_method, method_counts
+    from stegvis.reports.filters import ReportFilters
+
+    link("TREPART", intervention)
+    link("TREPART", other_intervention)
+    link("MI", other_intervention)
+    link("KBT", intervention)
+    exits(intervention, work=3, other=2, active=1)
+    exits(other_intervention, work=1, other=4, active=3, start=date(2025, 6, 1))
+    make_enrolment(date(2025, 2, 1), date(2025, 2, 2), "felregistrering")
+    if "interventions" in filters:
+        codes = filters.pop("interventions")
+        filters["interventions"] = tuple(Intervention.objects.filter(code__in=codes))
+    report_filters = ReportFilters(**filters)
+    together = counts_by_method(report_filters)
+    empty = {"deltagare": 0, "avslutade": 0, "arbete_studier": 0}
+    for method in Method.objects.all():
+        assert together.get(method.pk, empty) == method_counts(method, report_filters), method
+    assert any(sum(c.values()) for c in together.values())

@@ -5,7 +5,7 @@ web's report list). Registered with the report machinery when the app is ready."
 from __future__ import annotations
 
 from stegvis.knowledge.models import Method
-from stegvis.knowledge.results import method_counts, wilson
+from stegvis.knowledge.results import counts_by_method, wilson
 from stegvis.reports.definitions import REPORTS, Context, ReportDefinition
 from stegvis.reports.filters import ReportFilters
 from stegvis.reports.tables import Row, Table, share
@@ -23,8 +23,10 @@ LABELS = [
 
 def methods(filters: ReportFilters, ctx: Context):
     rows = []
+    by_method = counts_by_method(filters)
+    empty = {"deltagare": 0, "avslutade": 0, "arbete_studier": 0}
     for method in Method.objects.order_by("code"):
-        counts = method_counts(method, filters)
+        counts = by_method.get(method.pk, empty)
         exits, work = counts["avslutade"], counts["arbete_studier"]
         interval = wilson(work, exits) or (None, None)
         rows.append(

@@ -117,6 +117,39 @@ def method_counts(method: Method, filters: ReportFilters) -> dict[str, int]:
     return _counts(filters.with_interventions(interventions))
 
 
+def counts_by_method(filters: ReportFilters) -> dict[int, dict[str, int]]:
+    """:func:`method_counts` of every method at once: the selection's enrolments are counted
+    per intervention in two grouped queries (one pass over the federation each, however many
+    methods there are), then summed over each method's interventions. An enrolment belongs to
+    one intervention, so the sums equal counting the method's enrolments directly."""
+    work = reference.keys_with_flag(reference.Kind.EXIT_REASON, "work_or_studies")
+    base = f.enrolments(filters).order_by()
+    active = dict(
+        f.active_in_period(base, filters)
+        .values("intervention_id")
+        .annotate(n=Count("id"))
+        .values_list("intervention_id", "n")
+    )
+    exits = {
+        row[0]: row[1:]
+        for row in f.exited_in_period(base, filters)
+        .values("intervention_id")
+        .annotate(n=Count("id"), work=Count("id", filter=Q(exit_reason__in=sorted(work))))
+        .values_list("intervention_id", "n", "work")
+    }
+    links = MethodIntervention.objects.filter(
+        intervention__in=f.interventions(filters).order_by()
+    ).values_list("method_id", "intervention_id")
+    result: dict[int, dict[str, int]] = {}
+    for method_id, intervention_id in links:
+        counts = result.setdefault(method_id, {"deltagare": 0, "avslutade": 0, "arbete_studier": 0})
+        counts["deltagare"] += active.get(intervention_id, 0)
+        n, w = exits.get(intervention_id, (0, 0))
+        counts["avslutade"] += n
+        counts["arbete_studier"] += w
+    return result
+
+
 def linked_interventions(method: Method, filters: ReportFilters) -> list:
     qs = f.interventions(filters).filter(
         pk__in=MethodIntervention.objects.filter(method=method).values("intervention_id")
