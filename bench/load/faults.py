@@ -437,38 +437,22 @@ def _disk_import(folder: Path, env: dict, rows: int, *, leave: int) -> dict:
     before = _count(env, "SELECT COUNT(*) FROM participants_enrolment")
     _fill(folder, leave)
     started = time.perf_counter()
-    full = _clean(
-        _stegvis(
-            [
-                "import-data",
-                "enrolments",
-                str(data),
-                "--federation",
-                "full",
-                "--intervention",
-                "FULL-1",
-                "--create-intervention",
-            ],
-            env,
-        )
-    )
+    command = [
+        "import-data",
+        "enrolments",
+        str(data),
+        "--federation",
+        "full",
+        "--intervention",
+        "FULL-1",
+        "--create-intervention",
+    ]
+    full = _clean(_stegvis(command, env))
     seconds = time.perf_counter() - started
     (folder / "fyllnad").unlink()
     after = _count(env, "SELECT COUNT(*) FROM participants_enrolment")
     people = _count(env, "SELECT COUNT(*) FROM participants_participant")
-    control = _stegvis(
-        [
-            "import-data",
-            "enrolments",
-            str(data),
-            "--federation",
-            "full",
-            "--intervention",
-            "FULL-1",
-            "--create-intervention",
-        ],
-        env,
-    )
+    control = _stegvis(command, env)
     imported = _count(env, "SELECT COUNT(*) FROM participants_enrolment")
     shutil.rmtree(data.parent)
     return {
