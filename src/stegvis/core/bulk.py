@@ -101,7 +101,10 @@ def insert_many(
     if connection.vendor == "postgresql":
 
         def send(cursor, batch: list[tuple]) -> None:
-            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,  # IntegrityError as Django's
+                cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy,
+            ):
                 for row in batch:
                     copy.write_row(row + constants)
 
