@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 
 from stegvis.core.models import Membership
-from stegvis.evaluation import effects, presentation, returns, services
+from stegvis.evaluation import effects, presentation, returns
 from stegvis.evaluation.models import ComparisonCohort
 from stegvis.interventions.models import Intervention
 from stegvis.reports import access
@@ -65,6 +65,5 @@ def effect_view(
         date_to=date_to,
         bootstrap=PAGE_BOOTSTRAP,
     )
-    services.effect_remember(evaluation=evaluation, actor=membership.user)
     economy = returns.socio_economic_return(evaluation, today=timezone.localdate())
     return presentation.build(evaluation, economy, hide_below=hide_below(membership, intervention))

@@ -45,6 +45,7 @@ def _effect(request, intervention):
         )
     except EvaluationError as exc:
         return form, None, str(exc)
+    services.effect_remember(evaluation=view.evaluation, actor=request.user)
     return form, view, None
 
 
