@@ -109,16 +109,9 @@ def _counts(filters: ReportFilters) -> dict[str, int]:
     return {"deltagare": active, "avslutade": exits["all"], "arbete_studier": exits["work"]}
 
 
-def method_counts(method: Method, filters: ReportFilters) -> dict[str, int]:
-    """``deltagare``, ``avslutade``, ``arbete_studier`` over the method's interventions."""
-    interventions = linked_interventions(method, filters)
-    if not interventions:
-        return {"deltagare": 0, "avslutade": 0, "arbete_studier": 0}
-    return _counts(filters.with_interventions(interventions))
-
-
 def counts_by_method(filters: ReportFilters) -> dict[int, dict[str, int]]:
-    """:func:`method_counts` of every method at once: the selection's enrolments are counted
+    """``deltagare``, ``avslutade``, ``arbete_studier`` of every method, by the method's id, over
+    its interventions. The selection's enrolments are counted
     per intervention in two grouped queries (one pass over the federation each, however many
     methods there are), then summed over each method's interventions. An enrolment belongs to
     one intervention, so the sums equal counting the method's enrolments directly."""
@@ -209,13 +202,14 @@ def method_results(
     filters = filters or ReportFilters()
     as_of = as_of or timezone.localdate()
     methods = list(methods if methods is not None else Method.objects.order_by("name"))
+    by_method = counts_by_method(filters)
     results = []
     for method in methods:
         interventions = linked_interventions(method, filters)
         result = MethodResult(method=method, interventions=interventions)
         if interventions:
             scoped = filters.with_interventions(interventions)
-            counts = _counts(scoped)
+            counts = by_method[method.pk]
             result.participants = counts["deltagare"]
             result.exits = counts["avslutade"]
             result.work_or_studies = counts["arbete_studier"]
