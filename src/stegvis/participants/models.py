@@ -274,6 +274,13 @@ class Enrolment(TenantModel):
                 fields=["federation", "main_contact", "end_date"], name="enrolment_fed_contact_end"
             ),
             models.Index(fields=["federation", "end_date"], name="enrolment_fed_end"),
+            # "Pågående i mina insatser": the active enrolments of some interventions, counted
+            # from the index alone, without reading the ended ones or the rows.
+            models.Index(
+                fields=["federation", "intervention"],
+                condition=models.Q(end_date__isnull=True),
+                name="enrolment_fed_iv_active",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
