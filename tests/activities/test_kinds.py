@@ -333,7 +333,9 @@ def test_catalogue_filters_by_kind_and_timeline_names_the_kind(
     assert "Mentorskap med Ali Omar" in body
     client.force_login(admin.user)
     person = enrolment.participant
-    page = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/").content.decode()
+    page = client.get(
+        f"/f/{federation.slug}/deltagare/{person.pk}/?flik=tidslinje"
+    ).content.decode()
     assert "Mentorskap: Mentorskap med Ali Omar" in page
 
 

@@ -214,8 +214,8 @@ def test_register_extract_and_timeline_show_the_activity(client, placed, admin, 
     extract = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/utdrag.json").json()
     assert extract["aktiviteter"][0]["aktivitet"] == activity.title
     assert extract["praktik_och_arbetsträning"] == []
-    body = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/").content.decode()
-    assert "Plats i aktivitet" in body
+    body = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/?flik=tidslinje").content
+    assert "Plats i aktivitet" in body.decode()
 
 
 def test_coordinator_cancels_an_activity_from_its_page(client, placed, coordinator, federation):

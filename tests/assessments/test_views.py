@@ -231,11 +231,13 @@ def test_participant_page_shows_the_assessment_section(
     client, federation, enrolment, assessment, case_worker
 ):
     client.force_login(case_worker.user)
-    body = client.get(
-        f"/f/{federation.slug}/deltagare/{enrolment.participant_id}/"
-    ).content.decode()
+    page = f"/f/{federation.slug}/deltagare/{enrolment.participant_id}/"
+    overview = client.get(page).content.decode()
+    assert "Kartläggning och stegförflyttning" not in overview  # a tab of its own
+    body = client.get(f"{page}?flik=kartlaggning").content.decode()
     assert "Kartläggning och stegförflyttning" in body
-    assert "Kartläggning (version 1)" in body  # timeline
+    timeline = client.get(f"{page}?flik=tidslinje").content.decode()
+    assert "Kartläggning (version 1)" in timeline
 
 
 def test_extract_has_the_assessment_and_anonymising_erases_its_free_text(

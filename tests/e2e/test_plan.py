@@ -41,8 +41,9 @@ def test_case_worker_assesses_plans_meets_and_prints(page, demo, screenshot):
     person = enrolment.participant
     log_in(page, "handlaggare", demo["password"])
     page.goto(f"/f/{demo['slug']}/deltagare/{person.pk}/")
-    section = page.locator("#kartlaggning")
-    section.get_by_role("link", name="Gör kartläggning").click()
+    tabs = page.get_by_role("navigation", name="Personens sida")
+    tabs.get_by_role("link", name="Kartläggning").click()
+    page.locator("#kartlaggning").get_by_role("link", name="Gör kartläggning").click()
 
     # The assessment: portfolio, language, the NAD triad, interests and obstacles.
     expect(page.get_by_role("heading", name="Kartläggning", exact=True)).to_be_visible()
@@ -71,6 +72,7 @@ def test_case_worker_assesses_plans_meets_and_prints(page, demo, screenshot):
 
     # The plan from the five-step template.
     page.get_by_role("link", name=person.display_name).click()
+    tabs.get_by_role("link", name="Plan och möten").click()
     page.locator("#plan").get_by_role("link", name="Gör en plan").click()
     expect(page.get_by_label("Fem steg mot arbete")).to_be_checked()
     page.get_by_label("Deltagarens egna mål").fill("Arbeta som kock.")

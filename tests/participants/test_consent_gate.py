@@ -87,7 +87,10 @@ def _referral(worker, participant, intervention, days_ago=20):
 
 
 def _visible(worker, participant) -> bool:
-    return selectors.participants_in_scope(worker).filter(pk=participant.pk).exists()
+    in_sql = selectors.participants_in_scope(worker).filter(pk=participant.pk).exists()
+    # The person's pages decide the same from his own rows (``selectors.in_scope``).
+    assert selectors.in_scope(Participant.objects.get(pk=participant.pk), worker) is in_sql
+    return in_sql
 
 
 # --- Seeing a person ---------------------------------------------------------------------

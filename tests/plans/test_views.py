@@ -246,10 +246,11 @@ def test_participant_page_extract_and_timeline_include_the_plan(
 ):
     client.force_login(case_worker.user)
     person = plan.enrolment.participant
-    body = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/").content.decode()
-    assert "Plan och möten" in body
-    assert "Plan skapad" in body
+    page = f"/f/{federation.slug}/deltagare/{person.pk}/"
+    body = client.get(f"{page}?flik=plan").content.decode()
+    assert '<section class="card" id="plan">' in body
     assert "Trepartssamtal" in body
+    assert "Plan skapad" in client.get(f"{page}?flik=tidslinje").content.decode()
     extract = client.get(f"/f/{federation.slug}/deltagare/{person.pk}/utdrag.json").json()
     assert extract["planer"][0]["med_egna_ord"] == "Jag vill laga mat."
     assert extract["möten"][0]["anteckningar"] == "Hemlig anteckning om hälsan."

@@ -64,7 +64,10 @@ def test_roles_without_personal_data_are_refused(answered, federation, make_memb
 
 def test_participant_page_shows_the_answers_in_swedish(login, answered, case_worker):
     client = login(case_worker)
-    page = client.get(f"/f/alfa/deltagare/{answered.pk}/").content.decode()
+    overview = client.get(f"/f/alfa/deltagare/{answered.pk}/").content.decode()
+    assert 'id="enkater"' not in overview
+    assert not reads(answered, "enkätsvar").exists()  # the overview does not read the answers
+    page = client.get(f"/f/alfa/deltagare/{answered.pk}/?flik=enkater").content.decode()
     assert 'id="enkater"' in page
     assert "Hur bra klarar du dig på svenska i vardagen?" in page
     assert "2 av 5" in page

@@ -96,7 +96,7 @@ def test_case_worker_sends_a_personal_link_from_the_participant_page(
     login, case_worker, person, surveys
 ):
     client = login(case_worker)
-    page = client.get(f"/f/alfa/deltagare/{person.pk}/").content.decode()
+    page = client.get(f"/f/alfa/deltagare/{person.pk}/?flik=enkater").content.decode()
     assert "Skicka en enkät till deltagaren" in page
     response = client.post(
         f"/f/alfa/deltagare/{person.pk}/enkatlank/",

@@ -153,7 +153,11 @@ def erase_free_text(participant) -> None:
     )
 
 
-participant_selectors.PARTICIPANT_SECTIONS.append(participant_section)
+participant_selectors.PARTICIPANT_SECTIONS.append(
+    participant_selectors.ParticipantTab(
+        "kartlaggning", "Kartläggning", participant_section, order=10
+    )
+)
 participant_selectors.TIMELINE_PROVIDERS.append(timeline_events)
 extract.EXTRACT_SECTIONS.append(_extract_assessments)
 extract.EXTRACT_SECTIONS.append(_extract_ratings)

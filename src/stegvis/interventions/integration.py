@@ -64,5 +64,9 @@ def _erase(participant) -> None:
     )
 
 
-participant_selectors.PARTICIPANT_SECTIONS.append(participant_section)
+participant_selectors.PARTICIPANT_SECTIONS.append(
+    participant_selectors.ParticipantTab(
+        "overlamning", "Överlämning", participant_section, order=30
+    )
+)
 participant_selectors.TIMELINE_PROVIDERS.append(timeline_events)

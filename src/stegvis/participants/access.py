@@ -161,11 +161,9 @@ def _visible_ids(participant, membership: Membership) -> frozenset[int]:
 
 @memoized(lambda participant: (participant.pk,))
 def enrolled_intervention_ids(participant) -> frozenset[int]:
-    from stegvis.participants.models import Enrolment
+    from stegvis.participants.selectors import all_enrolments_of
 
-    return frozenset(
-        Enrolment.objects.filter(participant=participant).values_list("intervention_id", flat=True)
-    )
+    return frozenset(e.intervention_id for e in all_enrolments_of(participant))
 
 
 class ConsentRequired(ValidationError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,6 +42,27 @@ def participants_in_scope(membership: Membership) -> QuerySet[Participant]:
     return qs.filter(visible_q(intervention_ids_in_scope(membership), user=membership.user))
 
 
+def in_scope(participant: Participant, membership: Membership) -> bool:
+    """Whether ``participants_in_scope(membership)`` holds this person, decided from his
+    consents, referrals and enrolments (read once per request, and needed by the page anyway)
+    instead of the scope's subqueries, whose planning alone costs more than one person's page
+    reads. The two are tested equal (tests/participants/test_scope_equivalence.py)."""
+    if membership.has_perm(Perm.VIEW_ALL_PERSONAL_DATA):
+        return True
+    if visible_intervention_ids(participant, membership):
+        return True
+    # A record just registered anonymously, before its referral: its registrant's.
+    from stegvis.participants.access import enrolled_intervention_ids
+
+    return (
+        participant.is_anonymous
+        and participant.created_by_id == membership.user_id
+        and not consents_of(participant)
+        and not referrals_of(participant)
+        and not enrolled_intervention_ids(participant)
+    )
+
+
 def identity_visible_to(participant: Participant, membership: Membership) -> bool:
     """A protected identity's name and number are for the person's main contact alone (the
     main contact of an enrolment, or before any enrolment the one who registered him)."""
@@ -78,7 +100,10 @@ def participant_get(*, membership: Membership, pk: int, reason: str = "") -> Par
 
     if membership.has_perm(Perm.REFER_PARTICIPANTS) and not can_see_personal_data(membership):
         raise Http404("Sidan finns inte.")
-    participant = get_object_or_404(participants_in_scope(membership), pk=pk)
+    require_personal_data(membership)
+    participant = Participant.objects.filter(pk=pk).first()
+    if participant is None or not in_scope(participant, membership):
+        raise Http404("Sidan finns inte.")
     reveal_identity(participant, membership)
     detail = {"protected_identity": True} if participant.protected_identity else None
     audit.log(
@@ -353,23 +378,38 @@ def _log_read(membership: Membership, participant: Participant, reason: str) -> 
     )
 
 
+@memoized(lambda participant: (participant.pk,))
+def all_enrolments_of(participant: Participant) -> tuple[Enrolment, ...]:
+    """All the person's enrolments, newest first, with intervention and main contact (callers
+    keep those the viewer may see: ``enrolments_of``)."""
+    return tuple(
+        Enrolment.objects.filter(participant=participant).select_related(
+            "intervention", "main_contact__user"
+        )
+    )
+
+
 @memoized(lambda participant, membership: (participant.pk, membership.pk))
 def enrolments_of(participant: Participant, membership: Membership) -> list[Enrolment]:
-    """The person's enrolments in the viewer's interventions, with exit reason labels."""
+    """The person's enrolments in the viewer's interventions, with exit reason labels, their
+    hand-overs and (for ended ones, the only ones that have them) their follow-ups."""
+    from django.db.models import prefetch_related_objects
+
     from stegvis.core import reference
 
     ids = visible_intervention_ids(participant, membership)
-    enrolments = list(
-        participant.enrolments.filter(intervention_id__in=ids)
-        .select_related("intervention", "main_contact__user")
-        .prefetch_related(
-            Prefetch(
-                "handovers",
-                queryset=HandOver.objects.select_related("from_contact__user", "to_contact__user"),
-            ),
-            "followups",
-        )
+    enrolments = [e for e in all_enrolments_of(participant) if e.intervention_id in ids]
+    if not enrolments:
+        return []
+    prefetch_related_objects(
+        enrolments,
+        Prefetch(
+            "handovers",
+            queryset=HandOver.objects.select_related("from_contact__user", "to_contact__user"),
+        ),
     )
+    ended = [e for e in enrolments if e.end_date]
+    prefetch_related_objects(ended, "followups")
     labels = reference.labels(reference.Kind.EXIT_REASON)
     for enrolment in enrolments:
         enrolment.exit_reason_label = labels.get(enrolment.exit_reason, enrolment.exit_reason)
@@ -387,9 +427,32 @@ class TimelineEvent:
 # Other apps add providers: function(participant, membership) -> iterable of TimelineEvent.
 TIMELINE_PROVIDERS: list = []
 
-# Other apps add sections to the participant page: function(participant, membership) -> dict
-# with "title" and "template" (the rest is the template's context as ``section``), or None.
-PARTICIPANT_SECTIONS: list = []
+
+@dataclass(frozen=True)
+class ParticipantTab:
+    """A tab of the participant page that another app adds: ``build(participant, membership)``
+    returns a dict with "title" and "template" (the rest is the template's context as
+    ``section``), or None when there is nothing to show there."""
+
+    id: str
+    title: str
+    build: Callable[[Participant, Membership], dict | None]
+    order: int = 50  # left to right, in the order of the work: assessment, plan, hand-over
+
+
+# Other apps add their tabs to the participant page (``ParticipantTab``). The overview and the
+# timeline are the page's own; each tab reads only what it shows, when it is opened.
+PARTICIPANT_SECTIONS: list[ParticipantTab] = []
+TIMELINE_TAB = "tidslinje"
+
+
+def participant_tabs() -> list[tuple[str, str]]:
+    """(id, title) of the participant page's tabs in order; the overview's id is ""."""
+    return [
+        ("", "Översikt"),
+        *((tab.id, tab.title) for tab in sorted(PARTICIPANT_SECTIONS, key=lambda t: t.order)),
+        (TIMELINE_TAB, "Tidslinje"),
+    ]
 
 
 @memoized(lambda participant: (participant.pk,))
@@ -468,9 +531,12 @@ def interventions_missing_consent(participant: Participant, membership: Membersh
     ]
 
 
-def participant_sections(participant: Participant, membership: Membership) -> list[dict]:
-    built = (section(participant, membership) for section in PARTICIPANT_SECTIONS)
-    return [section for section in built if section]
+def participant_section(participant: Participant, membership: Membership, tab: str) -> dict | None:
+    """The content of one app's tab of the participant page, or None when it has nothing."""
+    for section in PARTICIPANT_SECTIONS:
+        if section.id == tab:
+            return section.build(participant, membership)
+    raise LookupError(tab)
 
 
 def timeline(participant: Participant, membership: Membership) -> list[TimelineEvent]:
@@ -514,7 +580,7 @@ def timeline(participant: Participant, membership: Membership) -> list[TimelineE
             events.append(
                 TimelineEvent(e.end_date, f"Avslutad: {reason}", e.intervention.name, "exit")
             )
-        for f in e.followups.all():
+        for f in e.followups.all() if e.end_date else ():
             if f.done_on:
                 text = f.get_situation_display() if f.situation else f.get_status_display()
                 events.append(

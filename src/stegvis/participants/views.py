@@ -257,27 +257,34 @@ def _needs_consent(referral) -> bool:
 
 @federation_view()
 def detail(request, pk: int):
+    """The person's page: an overview, one tab per app (plan, assessment, hand-over, surveys)
+    and the timeline. Each tab reads only what it shows, so opening the person costs the
+    overview alone (``?flik=`` picks a tab; an unknown one shows the overview)."""
     membership = request.membership
-    participant = selectors.participant_get(membership=membership, pk=pk, reason="deltagarsida")
-    corrections = selectors.corrections_of(participant, membership)
-    proposed = any(c.status == c.Status.PROPOSED for c in corrections)
-    main_contact = proposed and selectors.is_main_contact(participant, membership)
-    return render(
-        request,
-        "participants/detail.html",
-        {
-            "participant": participant,
-            "enrolments": selectors.enrolments_of(participant, membership),
-            "consents": selectors.visible_consents(participant, membership),
-            "referrals": selectors.visible_referrals(participant, membership),
-            "missing_consent": selectors.interventions_missing_consent(participant, membership),
-            "corrections": corrections,
-            "is_main_contact": main_contact,
-            "timeline": selectors.timeline(participant, membership),
-            "participant_sections": selectors.participant_sections(participant, membership),
-            "withdraw_form": forms.WithdrawConsentForm(),
-        },
-    )
+    tabs = selectors.participant_tabs()
+    tab = request.GET.get("flik", "")
+    if tab not in dict(tabs):
+        tab = ""
+    reason = f"deltagarsida, {dict(tabs)[tab].lower()}" if tab else "deltagarsida"
+    participant = selectors.participant_get(membership=membership, pk=pk, reason=reason)
+    context = {"participant": participant, "tabs": tabs, "tab": tab}
+    if tab == selectors.TIMELINE_TAB:
+        context["timeline"] = selectors.timeline(participant, membership)
+    elif tab:
+        context["section"] = selectors.participant_section(participant, membership, tab)
+    else:
+        corrections = selectors.corrections_of(participant, membership)
+        proposed = any(c.status == c.Status.PROPOSED for c in corrections)
+        context.update(
+            enrolments=selectors.enrolments_of(participant, membership),
+            consents=selectors.visible_consents(participant, membership),
+            referrals=selectors.visible_referrals(participant, membership),
+            missing_consent=selectors.interventions_missing_consent(participant, membership),
+            corrections=corrections,
+            is_main_contact=proposed and selectors.is_main_contact(participant, membership),
+            withdraw_form=forms.WithdrawConsentForm(),
+        )
+    return render(request, "participants/detail.html", context)
 
 
 @federation_view()

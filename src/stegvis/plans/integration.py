@@ -153,7 +153,9 @@ def erase_free_text(participant) -> None:
         )
 
 
-participant_selectors.PARTICIPANT_SECTIONS.append(participant_section)
+participant_selectors.PARTICIPANT_SECTIONS.append(
+    participant_selectors.ParticipantTab("plan", "Plan och möten", participant_section, order=20)
+)
 participant_selectors.TIMELINE_PROVIDERS.append(timeline_events)
 extract.EXTRACT_SECTIONS.append(_extract_plans)
 extract.EXTRACT_SECTIONS.append(_extract_meetings)

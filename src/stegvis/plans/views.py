@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -318,9 +319,10 @@ def _meeting_page(request, enrolment, meeting=None):
             messages.success(request, "Mötet är sparat.")
             if selectors.plan_of(enrolment) is not None:
                 return redirect("plans:plan", request.federation.slug, enrolment.pk)
-            return redirect(
-                "participants:detail", request.federation.slug, enrolment.participant_id
+            url = reverse(
+                "participants:detail", args=[request.federation.slug, enrolment.participant_id]
             )
+            return redirect(f"{url}?flik=plan")
     return render(
         request,
         "plans/meeting_form.html",

@@ -146,6 +146,8 @@ def erase_answers(participant) -> None:
     )
 
 
-participant_selectors.PARTICIPANT_SECTIONS.append(participant_section)
+participant_selectors.PARTICIPANT_SECTIONS.append(
+    participant_selectors.ParticipantTab("enkater", "Enkätsvar", participant_section, order=40)
+)
 participant_selectors.TIMELINE_PROVIDERS.append(timeline_events)
 extract.EXTRACT_SECTIONS.append(_extract_answers)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -147,7 +148,7 @@ def personal_link(request, pk: int):
     form = PersonalLinkForm(request.POST, surveys=surveys)
     if not form.is_valid():
         messages.error(request, "Välj enkät, tillfälle och språk.")
-        return redirect("participants:detail", request.federation.slug, pk)
+        return _back_to_surveys_tab(request, pk)
     survey = next(s for s in surveys if s.code == form.cleaned_data["survey"])
     try:
         link = services.invitation_create(
@@ -160,7 +161,7 @@ def personal_link(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("participants:detail", request.federation.slug, pk)
+        return _back_to_surveys_tab(request, pk)
     return render(
         request,
         "surveys/link_created.html",
@@ -180,7 +181,7 @@ def page_link(request, pk: int):
     form = PageLinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Välj ett språk.")
-        return redirect("participants:detail", request.federation.slug, pk)
+        return _back_to_surveys_tab(request, pk)
     language = form.cleaned_data["language"]
     try:
         link = services.page_link_create(
@@ -188,7 +189,7 @@ def page_link(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("participants:detail", request.federation.slug, pk)
+        return _back_to_surveys_tab(request, pk)
     return render(
         request,
         "surveys/link_created.html",
@@ -199,3 +200,9 @@ def page_link(request, pk: int):
             "participant": link.invitation.participant,
         },
     )
+
+
+def _back_to_surveys_tab(request, pk: int):
+    """The participant page's survey tab, where the links were asked for."""
+    url = reverse("participants:detail", args=[request.federation.slug, pk])
+    return redirect(f"{url}?flik=enkater")
