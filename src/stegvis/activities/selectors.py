@@ -168,12 +168,21 @@ class PlaceRow:
     reference: str
 
 
+# A leader's lists go by first name; a protected identity's row comes last, in an order that
+# does not follow the name it masks.
+LEADER_ORDER = (
+    "enrolment__participant__protected_identity",
+    "enrolment__participant__sort_first_name",
+    "pk",
+)
+
+
 def places_for(*, membership: Membership, activity: Activity) -> list[PlaceRow]:
     """Participants with a place: names only for those in the viewer's interventions."""
     places = list(
         activity.places.select_related(
             "enrolment__participant", "enrolment__intervention"
-        ).order_by("status", "enrolment__participant__first_name", "pk")
+        ).order_by("status", *LEADER_ORDER)
     )
     in_scope = intervention_ids_in_scope(membership) if can_see_personal_data(membership) else set()
     rows = []
@@ -213,7 +222,7 @@ def attendance_sheet(*, membership: Membership, session: Session) -> list[Attend
         ActivityEnrolment.objects.filter(activity_id=session.activity_id)
         .filter(Q(status=ACTIVE) | Q(pk__in=list(recorded)))
         .select_related("enrolment__participant")
-        .order_by("enrolment__participant__first_name", "pk")
+        .order_by(*LEADER_ORDER)
     )
     rows = []
     people = []

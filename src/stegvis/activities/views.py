@@ -34,6 +34,7 @@ from stegvis.core.forms import apply_errors
 from stegvis.core.models import WorkingGroup
 from stegvis.core.roles import Perm
 from stegvis.participants.access import can_see_personal_data, intervention_ids_in_scope
+from stegvis.participants.models import Participant
 
 
 def _flash(request, exc: ValidationError) -> None:
@@ -254,7 +255,7 @@ def _placeable(membership, activity):
         .filter(end_date__isnull=True)
         .exclude(activity_places__activity=activity, activity_places__status="active")
         .select_related("participant", "intervention")
-        .order_by("participant__first_name", "participant__last_name")
+        .order_by(*Participant.list_order("participant__"))
     )
 
 
@@ -1023,7 +1024,7 @@ def _pairable(membership):
         enrolments_in_scope(membership)
         .filter(end_date__isnull=True)
         .select_related("participant", "intervention")
-        .order_by("participant__first_name", "participant__last_name")
+        .order_by(*Participant.list_order("participant__"))
     )
 
 

@@ -75,7 +75,8 @@ def insert_many(
     ``federation_id``) into the model's table. Returns the number of rows inserted.
 
     ``on_batch(count)`` is called after each batch with the number of rows it inserted."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
+    # Generated columns are computed by the database and cannot be written.
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.generated}
     unknown = [c for c in columns if c not in fields]
     if unknown:
         raise ValueError(f"{model._meta.label} har inga kolumner {unknown}")

@@ -56,6 +56,9 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "personal_number": PSEUDONYM,
         "first_name": BLANK,
         "last_name": BLANK,
+        # The database's copies of the names, by which lists are sorted.
+        "sort_first_name": BLANK,
+        "sort_last_name": BLANK,
         "birth_date": YEAR,
         "phone": BLANK,
         "email": BLANK,

@@ -356,6 +356,6 @@ def without_step(*, membership: Membership, today: date) -> list[Participant]:
         participants_in_scope(membership)
         .annotate(latest_exit=latest_end)
         .filter(~Exists(active), latest_exit=TRANSFER_EXIT_REASON)
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*Participant.LIST_ORDER)
     )
     return list(people[:200])

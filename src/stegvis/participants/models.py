@@ -56,6 +56,26 @@ class Participant(TenantModel):
     )
     anonymised_at = models.DateTimeField("avidentifierad", null=True, blank=True)
 
+    # Lists sort by these, never by the names themselves: where a masked row falls among
+    # named ones (or among other masked ones) would tell its name. A protected identity's are
+    # blank, so such rows sort together by registration (``LIST_ORDER``).
+    sort_last_name = models.GeneratedField(
+        expression=models.Case(
+            models.When(protected_identity=True, then=models.Value("")),
+            default=models.F("last_name"),
+        ),
+        output_field=models.CharField(max_length=100),
+        db_persist=True,
+    )
+    sort_first_name = models.GeneratedField(
+        expression=models.Case(
+            models.When(protected_identity=True, then=models.Value("")),
+            default=models.F("first_name"),
+        ),
+        output_field=models.CharField(max_length=100),
+        db_persist=True,
+    )
+
     class Meta:
         verbose_name = "deltagare"
         verbose_name_plural = "deltagare"
@@ -63,10 +83,17 @@ class Participant(TenantModel):
             models.Index(
                 fields=["federation", "last_name", "first_name"], name="participant_fed_name"
             ),
-            # The caseload's order: a page of a long list walks this index and stops.
+            # Lists' order (``LIST_ORDER``): a page of a long list walks this index and stops.
             models.Index(
-                fields=["federation", "is_anonymous", "last_name", "first_name", "id"],
-                name="participant_fed_sort",
+                fields=[
+                    "federation",
+                    "is_anonymous",
+                    "protected_identity",
+                    "sort_last_name",
+                    "sort_first_name",
+                    "id",
+                ],
+                name="participant_fed_list",
             ),
         ]
         constraints = [
@@ -80,6 +107,15 @@ class Participant(TenantModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    # Named people by last and first name, then protected identities, then anonymous records,
+    # each group in a fixed order that reveals nothing about a masked name.
+    LIST_ORDER = ("is_anonymous", "protected_identity", "sort_last_name", "sort_first_name", "id")
+
+    @classmethod
+    def list_order(cls, prefix: str = "") -> list[str]:
+        """``LIST_ORDER`` through a relation, e.g. ``list_order("participant__")``."""
+        return [f"{prefix}{name}" for name in cls.LIST_ORDER]
 
     @property
     def reference(self) -> str:

@@ -137,7 +137,7 @@ def participants_list(
         )
     if query:
         qs = qs.filter(_name_query(query))
-    return qs.order_by("is_anonymous", "last_name", "first_name", "pk")
+    return qs.order_by(*Participant.LIST_ORDER)
 
 
 def _name_query(query: str, prefix: str = "") -> Q:
@@ -232,7 +232,7 @@ def caseload(*, membership: Membership, filters: CaseloadFilters) -> QuerySet[En
         qs = qs.filter(main_contact=membership)
     if filters.query:
         qs = qs.filter(_name_query(filters.query, prefix="participant__"))
-    # In the order of the index ``participant_fed_sort``, so that a page of a long list (all
+    # In the order of the index ``participant_fed_list``, so that a page of a long list (all
     # of an intervention's people) is read by walking that index and stops after its rows,
     # instead of sorting every matching row first; a short one (one's own 40) is found through
     # ``enrolment_fed_contact_end`` and sorted. The participant's federation is the
@@ -245,14 +245,7 @@ def caseload(*, membership: Membership, filters: CaseloadFilters) -> QuerySet[En
     )
 
 
-CASELOAD_ORDER = (
-    "participant__is_anonymous",
-    "participant__last_name",
-    "participant__first_name",
-    "participant_id",
-    "-start_date",
-    "id",
-)
+CASELOAD_ORDER = (*Participant.list_order("participant__"), "-start_date", "id")
 
 
 # What a caseload row shows: a person's encrypted personnummer, contact details and background
