@@ -128,3 +128,11 @@ def test_case_worker_assesses_plans_meets_and_prints(page, demo, screenshot):
     page.get_by_role("link", name="Historik (version 3)").click()
     expect(page.get_by_text("Planen skapades från mallen Fem steg mot arbete")).to_be_visible()
     screenshot(page, "plan-5-history")
+
+    # The person's timeline tab tells the story in order, the plan and the meeting in it.
+    page.goto(f"/f/{demo['slug']}/deltagare/{person.pk}/?flik=tidslinje")
+    timeline = page.locator("ol.timeline")
+    expect(timeline.get_by_text("Trepartssamtal").first).to_be_visible()
+    expect(timeline.get_by_text("Kartläggning (version 1)")).to_be_visible()
+    expect(page.get_by_role("link", name="Tidslinje")).to_have_attribute("aria-current", "page")
+    screenshot(page, "plan-6-timeline")

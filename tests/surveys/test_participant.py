@@ -75,6 +75,16 @@ def test_participant_page_shows_the_answers_in_swedish(login, answered, case_wor
     assert reads(answered, "enkätsvar").exists()
 
 
+def test_the_timeline_names_the_areas_the_scales_measure(login, answered, case_worker):
+    """The timeline line reads "Språk 2 av 5 · Hälsa 3 av 5 …", not the questions' keys."""
+    client = login(case_worker)
+    page = client.get(f"/f/alfa/deltagare/{answered.pk}/?flik=tidslinje").content.decode()
+    line = next(x for x in page.splitlines() if "Enkät besvarad" in x)
+    assert "Språk 2 av 5" in line
+    assert "Hälsa 3 av 5" in line
+    assert "svenska 2" not in line
+
+
 def test_outsider_gets_404_for_the_page(login, answered, outsider):
     assert login(outsider).get(f"/f/alfa/deltagare/{answered.pk}/").status_code == 404
 
@@ -85,7 +95,7 @@ def test_timeline_has_the_answered_questionnaire(answered, case_worker):
     assert len(survey_events) == 1
     assert survey_events[0].title == "Enkät besvarad: Deltagarenkät (vid start)"
     assert survey_events[0].when == date(2026, 2, 1)
-    assert "svenska 2" in survey_events[0].text
+    assert survey_events[0].text.startswith("Språk 2 av 5 · Hälsa 3 av 5")
 
 
 def test_register_extract_includes_the_answers(answered):

@@ -93,12 +93,23 @@ def participant_section(participant, membership) -> dict | None:
 def timeline_events(participant, membership):
     responses = selectors.answers_of_participant(membership=membership, participant=participant)
     events = []
+    labels: dict[str, str] | None = None
     for item in _described(responses):
         response = item["response"]
-        scales = [
-            f"{a.question.key} {a.number}"
-            for a in response.answers.all()
+        scored = [
+            a
+            for a in sorted(response.answers.all(), key=lambda a: a.question.position)
             if a.question.kind == Question.Kind.SCALE and a.number is not None
+        ]
+        if scored and labels is None:
+            from stegvis.assessments.selectors import dimension_labels
+
+            labels = dimension_labels()
+        # "Svenska 2 av 5": the step-by-step area a question measures, else its number.
+        scales = [
+            f"{(labels or {}).get(a.question.dimension_key) or f'Fråga {a.question.position}'} "
+            f"{a.number} av {a.question.scale_max}"
+            for a in scored
         ]
         occasion = response.get_occasion_display().lower() if response.occasion else ""
         events.append(
