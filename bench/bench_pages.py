@@ -5,7 +5,8 @@ The federation has one case worker per 40 active enrolments (``bench.generate``)
 is the benchmark case worker's "Mina deltagare" (about 40 active among 125 000 enrolments),
 "alla" is the same list with ``?mine=all`` (every active enrolment of his 20 interventions,
 about 37 000, read a page at a time), and the participant pages are 50 people picked at random
-among all 100 000. The dashboards are those of the case worker, an intervention lead (one
+among all 100 000 (their overview, the page's first tab, and their timeline tab, the
+heaviest of the others). The dashboards are those of the case worker, an intervention lead (one
 intervention, about 6 000 enrolments), the steering group, an evaluator, an association
 leader and the federation administrator. Every session has given its second factor, as a real
 one has.
@@ -248,6 +249,8 @@ def run(participants: int = 100_000) -> dict:
         ("caseload", [f"{base}/deltagare/"], case_worker),
         ("caseload alla", [f"{base}/deltagare/?mine=all"], case_worker),
         ("deltagarsida", people, case_worker),
+        # The heaviest of the page's tabs: the timeline reads every app's events.
+        ("deltagarsida tidslinje", [f"{p}?flik=tidslinje" for p in people], case_worker),
         *(
             (f"översikt {label}", [f"{base}/"], cookies[label])
             for label in (

@@ -309,13 +309,10 @@ class Enrolment(TenantModel):
             models.Index(
                 fields=["federation", "main_contact", "end_date"], name="enrolment_fed_contact_end"
             ),
-            models.Index(fields=["federation", "end_date"], name="enrolment_fed_end"),
-            # "Pågående i mina insatser": the active enrolments of some interventions, counted
-            # from the index alone, without reading the ended ones or the rows.
+            # Ongoing (end date null) or ended enrolments; with the intervention last, "Pågående
+            # i mina insatser" is counted from the index alone, without reading the rows.
             models.Index(
-                fields=["federation", "intervention"],
-                condition=models.Q(end_date__isnull=True),
-                name="enrolment_fed_iv_active",
+                fields=["federation", "end_date", "intervention"], name="enrolment_fed_end_iv"
             ),
         ]
         constraints = [

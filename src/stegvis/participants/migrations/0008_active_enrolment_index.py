@@ -11,12 +11,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name="enrolment",
+            name="enrolment_fed_end",
+        ),
         migrations.AddIndex(
             model_name="enrolment",
             index=models.Index(
-                condition=models.Q(("end_date__isnull", True)),
-                fields=["federation", "intervention"],
-                name="enrolment_fed_iv_active",
+                fields=["federation", "end_date", "intervention"],
+                name="enrolment_fed_end_iv",
             ),
         ),
     ]
