@@ -18,6 +18,18 @@ class Gender(models.TextChoices):
     ANNAT = "annat", "Annat/ej angivet"
 
 
+def _sort_name(name: str) -> models.GeneratedField:
+    """A name as lists sort by it, kept by the database: blank for a protected identity."""
+    return models.GeneratedField(
+        expression=models.Case(
+            models.When(protected_identity=True, then=models.Value("")),
+            default=models.F(name),
+        ),
+        output_field=models.CharField(max_length=100),
+        db_persist=True,
+    )
+
+
 class Participant(TenantModel):
     """A person. Without consent, or with protected identity, only an anonymous record exists:
     gender, birth year and municipality (as in SUS)."""
@@ -59,22 +71,8 @@ class Participant(TenantModel):
     # Lists sort by these, never by the names themselves: where a masked row falls among
     # named ones (or among other masked ones) would tell its name. A protected identity's are
     # blank, so such rows sort together by registration (``LIST_ORDER``).
-    sort_last_name = models.GeneratedField(
-        expression=models.Case(
-            models.When(protected_identity=True, then=models.Value("")),
-            default=models.F("last_name"),
-        ),
-        output_field=models.CharField(max_length=100),
-        db_persist=True,
-    )
-    sort_first_name = models.GeneratedField(
-        expression=models.Case(
-            models.When(protected_identity=True, then=models.Value("")),
-            default=models.F("first_name"),
-        ),
-        output_field=models.CharField(max_length=100),
-        db_persist=True,
-    )
+    sort_last_name = _sort_name("last_name")
+    sort_first_name = _sort_name("first_name")
 
     class Meta:
         verbose_name = "deltagare"
