@@ -223,6 +223,37 @@ def test_caseload_lists_in_name_order_across_pages(client, grow, case_worker, fe
     assert client.get(url + "?sida=9").context["page"].object_list == []
 
 
+def test_the_whole_list_pages_in_name_order_with_people_enrolled_twice(
+    client, grow, case_worker, federation, other_intervention, enrol
+):
+    """``?mine=all`` reads a page through the first people of the list: a person with two
+    ongoing enrolments fills two rows, and every row still comes exactly once, in order."""
+    from stegvis.participants.models import Enrolment, Participant
+
+    grow(70)
+    case_worker.interventions.add(other_intervention)
+    for person in Participant.objects.order_by("pk")[:50:3]:  # some twice, across the pages
+        enrol(person, other_intervention, date(2026, 2, 1), main_contact=case_worker)
+    client.force_login(case_worker.user)
+    url = f"/f/{federation.slug}/deltagare/?mine=all"
+    shown = []
+    for number in (1, 2, 3):
+        shown += [e.pk for e in client.get(f"{url}&sida={number}").context["page"]]
+    expected = list(
+        Enrolment.objects.filter(end_date__isnull=True)
+        .order_by(*Participant.list_order("participant__"), "-start_date", "id")
+        .values_list("pk", flat=True)
+    )
+    assert 80 < len(expected) <= 120  # three pages
+    assert shown == expected
+    only = client.get(f"{url}&intervention={other_intervention.pk}").context["page"]
+    assert [e.pk for e in only] == [
+        pk
+        for pk in expected
+        if Enrolment.objects.get(pk=pk).intervention_id == other_intervention.pk
+    ]
+
+
 def test_case_worker_dashboard_query_count_is_constant_at_ten_times_the_rows(
     client, grow, case_worker, federation
 ):

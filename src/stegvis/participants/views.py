@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from stegvis.core import audit
 from stegvis.core.access import federation_view
 from stegvis.core.forms import apply_errors
-from stegvis.core.paging import page_of
+from stegvis.core.paging import page_number, page_of
 from stegvis.core.roles import Perm
 from stegvis.participants import forms, selectors, services
 from stegvis.participants.access import interventions_in_scope, require_personal_data
@@ -38,8 +38,9 @@ def caseload(request):
         mine=(data.get("mine") or "me") == "me",
         query=data.get("q", ""),
     )
-    enrolments = selectors.caseload(membership=membership, filters=filters)
-    page = page_of(enrolments, request.GET.get("sida"), per_page=40)
+    number = page_number(request.GET.get("sida"))
+    enrolments = selectors.caseload(membership=membership, filters=filters, reading=number * 40 + 1)
+    page = page_of(enrolments, number, per_page=40)
     selectors.log_listed(
         membership=membership, participants=[e.participant for e in page], reason="mina deltagare"
     )
