@@ -8,6 +8,9 @@ model never makes an import fail.
 
 Values must already be in database form: use :func:`date_adapter`, :func:`json_adapter` and
 :func:`db_datetime` (they pick the active backend's adapters), and encrypt before inserting.
+
+Rows that later rows refer to (people before their enrolments) get their ids from
+:func:`reserve_ids` and are inserted with them, so nothing has to be read back.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from django.db import connection, models
+from django.db.transaction import TransactionManagementError
 
 
 def date_adapter():
@@ -156,6 +160,60 @@ def insert_many(
             if on_batch is not None:
                 on_batch(len(batch))
     return count
+
+
+def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
+    """``count`` primary keys for rows of ``model`` that the caller inserts with explicit ids
+    (``"id"`` among the columns of :func:`insert_many`) in the current transaction.
+
+    On PostgreSQL they are drawn from the table's sequence, as an ordinary insert would draw
+    them. On SQLite one statement moves the table's AUTOINCREMENT counter past the rows
+    already there and the ids reserved. Being a write, it holds the database's write lock
+    from before it reads until the transaction ends, so no other connection can insert rows
+    in between; and the counter keeps ids of deleted rows from being handed out again.
+    """
+    if count <= 0:
+        return range(0)
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("reserve_ids gäller bara inom en transaktion.")
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "sqlite":
+            last = _sqlite_reserve(cursor.cursor, table, pk, count)
+            return range(last - count + 1, last + 1)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk, count],
+            )
+            return [value for (value,) in cursor.fetchall()]
+    raise NotImplementedError(f"reserve_ids saknas för {connection.vendor}.")
+
+
+def _sqlite_reserve(cursor: sqlite3.Cursor, table: str, pk: str, count: int) -> int:
+    """Move ``table``'s AUTOINCREMENT counter on by ``count`` past the larger of the counter
+    and the largest id, and return the new counter: the last id reserved.
+
+    Both statements write (``sqlite_sequence`` has no row for a table that never had one),
+    and a writing statement takes the write lock before it reads anything. In WAL mode a
+    transaction whose earlier reads are out of date cannot take it at all and fails
+    (``SQLITE_BUSY_SNAPSHOT``) rather than reserve ids another connection has used.
+    """
+    quoted = '"' + pk.replace('"', '""') + '"'
+    largest = f'(SELECT coalesce(max({quoted}), 0) FROM "{table}")'  # noqa: S608 - identifiers
+    found = sqlite3.Cursor.execute(
+        cursor,
+        f"UPDATE sqlite_sequence SET seq = max(seq, {largest}) + ? "  # noqa: S608
+        "WHERE name = ? RETURNING seq",
+        [count, table],
+    ).fetchall()
+    if not found:
+        found = sqlite3.Cursor.execute(
+            cursor,
+            f"INSERT INTO sqlite_sequence (name, seq) SELECT ?, {largest} + ? RETURNING seq",
+            [table, count],
+        ).fetchall()
+    return found[0][0]
 
 
 def _sqlite_max_params() -> int:
