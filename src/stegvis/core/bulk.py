@@ -15,8 +15,11 @@ Rows that later rows refer to (people before their enrolments) get their ids fro
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from itertools import chain
 
 from django.db import connection, models
@@ -74,9 +77,13 @@ def insert_many(
     *,
     batch_size: int = 5000,
     on_batch: Callable[[int], None] | None = None,
+    writer: Writer | None = None,
 ) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``, attribute names such as
     ``federation_id``) into the model's table. Returns the number of rows inserted.
+
+    With a :class:`Writer`, SQLite runs the statements while the next rows are prepared, and
+    a row the database refuses raises from a later call or when the writer closes.
 
     ``on_batch(count)`` is called after each batch with the number of rows it inserted."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -131,12 +138,14 @@ def insert_many(
             return statements[rows]
 
         def send(cursor, batch: list[tuple]) -> None:
-            raw = cursor.cursor
             for start in range(0, len(batch), per_statement):
                 chunk = batch[start : start + per_statement]
                 params = [*constants, *chain.from_iterable(chunk)]
+                if writer is not None and writer.running:
+                    writer.execute(statement(len(chunk)), params)
+                    continue
                 with connection.wrap_database_errors:  # IntegrityError as Django's
-                    sqlite3.Cursor.execute(raw, statement(len(chunk)), params)
+                    sqlite3.Cursor.execute(cursor.cursor, statement(len(chunk)), params)
 
     else:
 
@@ -145,7 +154,8 @@ def insert_many(
 
     count = 0
     batch: list[tuple] = []
-    with connection.cursor() as cursor:
+    # While a writer runs, the connection is its thread's alone.
+    with nullcontext() if writer and writer.running else connection.cursor() as cursor:
         for row in rows:
             batch.append(tuple(row))
             if len(batch) >= batch_size:
@@ -160,6 +170,73 @@ def insert_many(
             if on_batch is not None:
                 on_batch(len(batch))
     return count
+
+
+class Writer:
+    """Runs the statements of :func:`insert_many` on SQLite in a thread of its own, so the
+    next rows are checked, encrypted and converted while SQLite writes the ones before
+    (sqlite3 lets other threads run while a statement executes).
+
+    Use it as a context manager inside the transaction, and run no other query until it is
+    closed: the thread uses the connection meanwhile. Statements run in the order given, on
+    the same connection and in the same transaction; after a failed statement the rest are
+    dropped and the failure is raised (as Django's exception) from the next
+    :meth:`execute` or at the end, so the transaction rolls back. On PostgreSQL, which
+    streams rows with COPY as they come, nothing runs in the background.
+    """
+
+    def __init__(self) -> None:
+        self.running = False
+        self._failure: BaseException | None = None
+        self._stopped = False  # set on failure or when the caller gives up: the rest is dropped
+
+    def __enter__(self) -> Writer:
+        if connection.vendor == "sqlite":
+            if not connection.in_atomic_block:
+                raise TransactionManagementError("Writer gäller bara inom en transaktion.")
+            connection.ensure_connection()
+            self._queue: queue.Queue = queue.Queue(maxsize=2)
+            self._thread = threading.Thread(
+                target=self._run, args=(connection.connection,), name="bulk-writer", daemon=True
+            )
+            self._thread.start()
+            self.running = True
+        return self
+
+    def execute(self, sql: str, params: list) -> None:
+        self._raise_failure()
+        self._queue.put((sql, params))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self.running:
+            return
+        self.running = False
+        if exc_type is not None:
+            self._stopped = True
+        self._queue.put(None)
+        self._thread.join()
+        if exc_type is None:
+            self._raise_failure()
+
+    def _run(self, db: sqlite3.Connection) -> None:
+        cursor = db.cursor()
+        try:
+            while (item := self._queue.get()) is not None:
+                if self._stopped:
+                    continue
+                try:
+                    cursor.execute(*item)
+                except BaseException as exc:  # raised in the caller's thread
+                    self._failure, self._stopped = exc, True
+        finally:
+            cursor.close()
+
+    def _raise_failure(self) -> None:
+        # Raised again on every later call: statements after it were dropped, so nothing
+        # written through this writer may be committed.
+        if self._failure is not None:
+            with connection.wrap_database_errors:
+                raise self._failure
 
 
 def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:

@@ -582,110 +582,121 @@ def enrolments_import(
                     actor_id,
                 )
 
-    bulk.insert_many(
-        Participant,
-        (
-            "id",
-            "federation_id",
-            "personal_number",
-            "personal_number_hash",
-            "is_coordination_number",
-            "is_anonymous",
-            "birth_date",
-            "birth_year",
-            "gender",
-            "created_at",
-            "created_by_id",
-        ),
-        people_rows(),
-        on_batch=report,
-    )
-    result.created_participants = len(fresh)
-
-    # One imported consent per person and intervention, dated at the earliest new start.
-    first_start: dict[int, date] = {}
-    for row in new_rows:
-        pid = participant_ids[row.digest]
-        if pid not in consented and (pid not in first_start or row.start_date < first_start[pid]):
-            first_start[pid] = row.start_date
-    result.created_consents = bulk.insert_many(
-        Consent,
-        (
-            "federation_id",
-            "participant_id",
-            "intervention_id",
-            "scope",
-            "method",
-            "given_on",
-            "recorded_by_id",
-        ),
-        (
+    # SQLite writes each statement while the next rows are encrypted and converted; no other
+    # query runs until the writer is closed.
+    with bulk.Writer() as writer:
+        bulk.insert_many(
+            Participant,
             (
-                federation_id,
-                pid,
-                intervention_id,
-                Consent.Scope.REGISTRATION.value,
-                Consent.Method.IMPORTED.value,
-                db_date(given_on),
-                actor_id,
-            )
-            for pid, given_on in first_start.items()
-        ),
-        on_batch=report,
-    )
+                "id",
+                "federation_id",
+                "personal_number",
+                "personal_number_hash",
+                "is_coordination_number",
+                "is_anonymous",
+                "birth_date",
+                "birth_year",
+                "gender",
+                "created_at",
+                "created_by_id",
+            ),
+            people_rows(),
+            on_batch=report,
+            writer=writer,
+        )
+        result.created_participants = len(fresh)
 
-    result.created_enrolments = bulk.insert_many(
-        Enrolment,
-        (
-            "id",
-            "federation_id",
-            "participant_id",
-            "intervention_id",
-            "start_date",
-            "end_date",
-            "exit_reason",
-            "income_sources_before",
-            "income_sources_after",
-            "af_code_before",
-            "af_code_after",
-            "created_at",
-            "imported",
-        ),
-        (
+        # One imported consent per person and intervention, dated at the earliest new start.
+        first_start: dict[int, date] = {}
+        for row in new_rows:
+            pid = participant_ids[row.digest]
+            if pid not in consented and (
+                pid not in first_start or row.start_date < first_start[pid]
+            ):
+                first_start[pid] = row.start_date
+        result.created_consents = bulk.insert_many(
+            Consent,
             (
-                eid,
-                federation_id,
-                participant_ids[row.digest],
-                intervention_id,
-                db_date(row.start_date),
-                db_date(row.end_date),
-                row.exit_reason,
-                db_json(row.income_sources_before),
-                db_json(row.income_sources_after),
-                row.af_code_before,
-                row.af_code_after,
-                now,
-                True,
-            )
+                "federation_id",
+                "participant_id",
+                "intervention_id",
+                "scope",
+                "method",
+                "given_on",
+                "recorded_by_id",
+            ),
+            (
+                (
+                    federation_id,
+                    pid,
+                    intervention_id,
+                    Consent.Scope.REGISTRATION.value,
+                    Consent.Method.IMPORTED.value,
+                    db_date(given_on),
+                    actor_id,
+                )
+                for pid, given_on in first_start.items()
+            ),
+            on_batch=report,
+            writer=writer,
+        )
+
+        result.created_enrolments = bulk.insert_many(
+            Enrolment,
+            (
+                "id",
+                "federation_id",
+                "participant_id",
+                "intervention_id",
+                "start_date",
+                "end_date",
+                "exit_reason",
+                "income_sources_before",
+                "income_sources_after",
+                "af_code_before",
+                "af_code_after",
+                "created_at",
+                "imported",
+            ),
+            (
+                (
+                    eid,
+                    federation_id,
+                    participant_ids[row.digest],
+                    intervention_id,
+                    db_date(row.start_date),
+                    db_date(row.end_date),
+                    row.exit_reason,
+                    db_json(row.income_sources_before),
+                    db_json(row.income_sources_after),
+                    row.af_code_before,
+                    row.af_code_after,
+                    now,
+                    True,
+                )
+                for eid, row in zip(enrolment_ids, new_rows, strict=True)
+            ),
+            on_batch=report,
+            writer=writer,
+        )
+
+        # Follow-up tasks only where they still lie ahead: nobody follows up old history.
+        last_month = max(FollowUp.MONTHS)
+        followups = [
+            (federation_id, eid, months, db_date(due))
             for eid, row in zip(enrolment_ids, new_rows, strict=True)
-        ),
-        on_batch=report,
-    )
-
-    # Follow-up tasks only where they still lie ahead: nobody follows up old history.
-    last_month = max(FollowUp.MONTHS)
-    followups = [
-        (federation_id, eid, months, db_date(due))
-        for eid, row in zip(enrolment_ids, new_rows, strict=True)
-        if row.end_date
-        and row.exit_reason not in excluded
-        and add_months(row.end_date, last_month) >= today
-        for months in FollowUp.MONTHS
-        if (due := add_months(row.end_date, months)) >= today
-    ]
-    result.created_followups = bulk.insert_many(
-        FollowUp, ("federation_id", "enrolment_id", "months", "due_on"), followups
-    )
+            if row.end_date
+            and row.exit_reason not in excluded
+            and add_months(row.end_date, last_month) >= today
+            for months in FollowUp.MONTHS
+            if (due := add_months(row.end_date, months)) >= today
+        ]
+        result.created_followups = bulk.insert_many(
+            FollowUp,
+            ("federation_id", "enrolment_id", "months", "due_on"),
+            followups,
+            writer=writer,
+        )
 
     bulk.after_large_insert(
         Participant, Consent, Enrolment, FollowUp, rows=result.created_enrolments
