@@ -15,11 +15,12 @@ Rows that later rows refer to (people before their enrolments) get their ids fro
 
 from __future__ import annotations
 
+import gc
 import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from itertools import chain
 
 from django.db import connection, models
@@ -291,6 +292,36 @@ def _sqlite_reserve(cursor: sqlite3.Cursor, table: str, pk: str, count: int) -> 
             [table, count],
         ).fetchall()
     return found[0][0]
+
+
+_paused = threading.Lock()
+_pauses = 0
+_was_enabled = False
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector off while a file's rows are read and written.
+
+    Every row leaves objects that stay alive until the import ends; each collection walks all
+    of them again, and for 100 000 rows the collections took as long as reading the file.
+    Reference counting still frees whatever is dropped; only cycles wait until the end. Usable
+    as a decorator; nested and concurrent pauses end when the last of them ends, and the
+    collector is turned back on only if it was on before the first.
+    """
+    global _pauses, _was_enabled
+    with _paused:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _paused:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()
 
 
 def _sqlite_max_params() -> int:

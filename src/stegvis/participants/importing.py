@@ -151,6 +151,7 @@ def _keys_list(value: str, allowed: frozenset[str]) -> tuple[list[str], list[str
     return list(dict.fromkeys(items)), unknown
 
 
+@bulk.collector_paused()
 def parse_enrolments(
     text: str,
     *,
@@ -459,6 +460,7 @@ class _Progress:
             self.callback(self.total)
 
 
+@bulk.collector_paused()
 @transaction.atomic
 def enrolments_import(
     *,
