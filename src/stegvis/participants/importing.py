@@ -683,15 +683,23 @@ def enrolments_import(
         )
 
         # Follow-up tasks only where they still lie ahead: nobody follows up old history.
-        last_month = max(FollowUp.MONTHS)
+        # End dates repeat from row to row: the due dates of each are worked out once.
+        ahead: dict[date, list[tuple[int, object]]] = {}
+
+        def due_dates(end: date) -> list[tuple[int, object]]:
+            if end not in ahead:
+                ahead[end] = [
+                    (months, db_date(due))
+                    for months in FollowUp.MONTHS
+                    if (due := add_months(end, months)) >= today
+                ]
+            return ahead[end]
+
         followups = [
-            (federation_id, eid, months, db_date(due))
+            (federation_id, eid, months, due)
             for eid, row in zip(enrolment_ids, new_rows, strict=True)
-            if row.end_date
-            and row.exit_reason not in excluded
-            and add_months(row.end_date, last_month) >= today
-            for months in FollowUp.MONTHS
-            if (due := add_months(row.end_date, months)) >= today
+            if row.end_date and row.exit_reason not in excluded
+            for months, due in due_dates(row.end_date)
         ]
         result.created_followups = bulk.insert_many(
             FollowUp,
