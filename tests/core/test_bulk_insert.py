@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from stegvis.core import bulk
@@ -76,3 +77,64 @@ def test_a_duplicate_fails_as_integrity_error_and_the_transaction_writes_nothing
         with pytest.raises(IntegrityError), transaction.atomic():
             bulk.insert_many(Participant, COLUMNS, rows(federation, 3) + rows(federation, 1))
         assert not Participant.objects.exists()
+
+
+@pytest.mark.parametrize("per_statement", [2, None])
+def test_a_writer_runs_the_statements_in_order_in_the_same_transaction(
+    federation, monkeypatch, per_statement
+):
+    if per_statement is not None:
+        defaults = len(Participant._meta.concrete_fields) - len(COLUMNS) - 1
+        monkeypatch.setattr(
+            bulk, "_sqlite_max_params", lambda: defaults + per_statement * len(COLUMNS)
+        )
+    with federation_scope(federation):
+        with transaction.atomic(), bulk.Writer() as writer:
+            assert writer.running == (connection.vendor == "sqlite")
+            first = bulk.insert_many(Participant, COLUMNS, rows(federation, 5), writer=writer)
+            second = bulk.insert_many(
+                Participant, COLUMNS, rows(federation, 9, start=5), batch_size=3, writer=writer
+            )
+        assert (first, second) == (5, 4)
+        stored = list(
+            Participant.objects.order_by("id").values_list("personal_number_hash", flat=True)
+        )
+    assert stored == [f"h{i:04d}" for i in range(9)]
+
+
+def test_a_row_refused_in_the_writer_raises_and_nothing_is_kept(federation, monkeypatch):
+    defaults = len(Participant._meta.concrete_fields) - len(COLUMNS) - 1
+    monkeypatch.setattr(bulk, "_sqlite_max_params", lambda: defaults + 2 * len(COLUMNS))
+    broken = rows(federation, 4) + rows(federation, 1) + rows(federation, 12, start=4)
+
+    def write():
+        with transaction.atomic(), bulk.Writer() as writer:
+            bulk.insert_many(Participant, COLUMNS, broken, writer=writer)
+
+    with federation_scope(federation):
+        with pytest.raises(IntegrityError):
+            write()
+        assert not Participant.objects.exists()
+        # The connection is the caller's again, and usable.
+        bulk.insert_many(Participant, COLUMNS, rows(federation, 2))
+        assert Participant.objects.count() == 2
+
+
+def test_a_failure_of_the_caller_stops_the_writer(federation):
+    def write():
+        with transaction.atomic(), bulk.Writer() as writer:
+            bulk.insert_many(Participant, COLUMNS, rows(federation, 3), writer=writer)
+            raise ValueError("fel i raden")
+
+    with federation_scope(federation):
+        with pytest.raises(ValueError, match="fel i raden"):
+            write()
+        assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_needs_a_transaction():
+    if connection.vendor != "sqlite":
+        pytest.skip("Only SQLite writes in a thread of its own.")
+    with pytest.raises(TransactionManagementError), bulk.Writer():
+        pass

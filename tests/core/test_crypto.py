@@ -2,10 +2,14 @@ import base64
 import hashlib
 import hmac
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stegvis.core.crypto import DecryptionError, decrypt_text, encrypt_text, lookup_hash
 from stegvis.core.fields import EncryptedTextField
@@ -186,6 +190,17 @@ def test_the_prepared_look_up_hash_equals_lookup_hash(keys):
     assert lookup_hasher()(number) == lookup_hash(number)
     keys.LOOKUP_HMAC_KEY = "en-annan-nyckel"
     assert lookup_hasher()(number) == lookup_hash(number)
+    keys.LOOKUP_HMAC_KEY = "å" * 40  # longer than SHA-256's block once encoded: hashed first
+    assert lookup_hasher()(number) == lookup_hash(number)
     keys.LOOKUP_HMAC_KEY = ""
     with pytest.raises(ImproperlyConfigured):
         lookup_hasher()
+
+
+@given(key=st.text(min_size=1, max_size=100), number12=st.from_regex(r"\A[0-9]{12}\Z"))
+def test_the_prepared_look_up_hash_is_hmac_sha256(key, number12):
+    from stegvis.core.crypto import lookup_hasher
+
+    with override_settings(LOOKUP_HMAC_KEY=key):
+        prepared = lookup_hasher()(SimpleNamespace(number12=number12))
+    assert prepared == hmac.new(key.encode(), number12.encode(), hashlib.sha256).hexdigest()

@@ -63,6 +63,14 @@ def test_luhn_check_digit_always_passes(digits):
     assert luhn_checksum_ok(digits + str(luhn_check_digit(digits)))
 
 
+@given(st.text(alphabet="0123456789٣४", min_size=1, max_size=20))
+def test_luhn_check_is_the_sum_of_digits_and_doubled_digits(digits):
+    """Digit by digit as the definition says, for ASCII digits and other decimal digits."""
+    values = [int(c) for c in reversed(digits)]
+    total = sum(v if i % 2 == 0 else (2 * v if v < 5 else 2 * v - 9) for i, v in enumerate(values))
+    assert luhn_checksum_ok(digits) == (total % 10 == 0)
+
+
 def test_giro_numbers():
     assert validate_giro("plusgiro", "4711-2") is not None or luhn_checksum_ok("47112")
     body = "123456"

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -235,6 +236,90 @@ def test_follow_ups_are_planned_only_where_they_still_lie_ahead(federation, inte
             for p in (ANNA, OMAR, SARA)
         }
     assert months == {ANNA: [6, 12], OMAR: [12], SARA: []}
+
+
+def import_rows(federation, intervention, *rows, today=date(2024, 12, 1)):
+    with federation_scope(federation):
+        parsed = importing.parse_enrolments(
+            HEADER + "\n" + "\n".join(rows) + "\n",
+            keys=importing.ReferenceKeys.current(),
+            today=today,
+        )
+        return importing.enrolments_import(
+            actor=None, intervention=intervention, rows=parsed, today=today
+        )
+
+
+def test_every_written_row_points_at_its_own_person(federation, intervention, other_federation):
+    """New people and enrolments get their ids before they are written: after the rows of
+    every federation, and the consents, enrolments and follow-ups refer to the right ones."""
+    with federation_scope(other_federation):
+        beta = Intervention.objects.create(code="INS-1", name="Beta")
+    import_rows(federation, intervention, f"{ANNA},kvinna,2020-01-01,2020-06-30,arbete,,,,")
+    import_rows(
+        other_federation, beta, f"{OMAR},man,2020-01-01,,,,,,", f"{SARA},kvinna,2020-01-01,,,,,,"
+    )
+    with federation_scope(other_federation):
+        before = max(Participant.objects.values_list("id", flat=True))
+        last_enrolment = max(Enrolment.objects.values_list("id", flat=True))
+    episodes = {  # start date: (person, end date)
+        date(2024, 3, 1): (SARA, date(2024, 10, 1)),
+        date(2024, 1, 1): (ANNA, date(2024, 9, 1)),  # a known person, a second episode
+        date(2023, 1, 1): (OMAR, date(2023, 6, 1)),
+        date(2024, 2, 1): (OMAR, date(2024, 11, 1)),
+    }
+    gender = {ANNA: "kvinna", OMAR: "man", SARA: "kvinna"}
+    result = import_rows(
+        federation,
+        intervention,
+        *(f"{n},{gender[n]},{start},{end},arbete,,,," for start, (n, end) in episodes.items()),
+    )
+    assert (result.created_participants, result.created_enrolments) == (2, 4)
+    with federation_scope(federation):
+        new = Participant.objects.filter(id__gt=before)
+        assert sorted(p.personal_number for p in new) == sorted([OMAR, SARA])
+        enrolments = Enrolment.objects.filter(intervention=intervention, start_date__year__gte=2023)
+        assert all(e.id > last_enrolment for e in enrolments)
+        assert {e.start_date: (e.participant.personal_number, e.end_date) for e in enrolments} == {
+            start: (number, end) for start, (number, end) in episodes.items()
+        }
+        consents = {c.participant.personal_number: c.given_on for c in Consent.objects.all()}
+        assert consents == {ANNA: date(2020, 1, 1), OMAR: date(2023, 1, 1), SARA: date(2024, 3, 1)}
+        followups = sorted(
+            (f.enrolment.participant.personal_number, f.enrolment.start_date, f.months)
+            for f in FollowUp.objects.all()
+        )
+    # Ahead of 2024-12-01: six and twelve months after September, October and November 2024.
+    assert followups == sorted(
+        (number, start, months)
+        for start, (number, end) in episodes.items()
+        if end.year == 2024
+        for months in (6, 12)
+    )
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(federation, intervention, monkeypatch):
+    """All or nothing also when the database refuses a row after others are written."""
+    from stegvis.core import bulk
+
+    real = bulk.insert_many
+
+    def failing(model, columns, rows, **kwargs):
+        if model is Enrolment:
+            rows = [*rows]
+            rows[-1] = (*rows[-1][:2], None, *rows[-1][3:])  # no person: NOT NULL fails
+        return real(model, columns, rows, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert_many", failing)
+    with federation_scope(federation):
+        with pytest.raises(IntegrityError):
+            import_rows(federation, intervention, *VALID)
+        assert not Participant.objects.exists()
+        assert not Consent.objects.exists()
+        assert not Enrolment.objects.exists()
+    monkeypatch.setattr(bulk, "insert_many", real)
+    result = import_rows(federation, intervention, *VALID)
+    assert result.created_enrolments == 3
 
 
 def test_other_federation_with_the_same_number_is_a_different_person(

@@ -100,15 +100,31 @@ def lookup_hash(value: str | PersonalNumber) -> str:
 
 
 def lookup_hasher() -> Callable[[PersonalNumber], str]:
-    """``lookup_hash`` for parsed numbers in a loop (imports): the key is read once."""
+    """``lookup_hash`` for parsed numbers in a loop (imports): the key is read once, and the
+    HMAC's inner and outer hashes start from states that have already taken in the padded
+    key (RFC 2104), so each number costs two short hashes instead of four."""
     key = settings.LOOKUP_HMAC_KEY
     _hmac(key)  # the same check of the key as lookup_hash
-    raw, digest = key.encode(), hmac.digest
+    raw = key.encode()
+    if len(raw) > _BLOCK:
+        raw = hashlib.sha256(raw).digest()
+    raw = raw.ljust(_BLOCK, b"\0")
+    inner_start = hashlib.sha256(raw.translate(_INNER_PAD))
+    outer_start = hashlib.sha256(raw.translate(_OUTER_PAD))
 
     def hash_number(number: PersonalNumber) -> str:
-        return digest(raw, number.number12.encode("ascii"), "sha256").hex()
+        inner = inner_start.copy()
+        inner.update(number.number12.encode("ascii"))
+        outer = outer_start.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
     return hash_number
+
+
+_BLOCK = hashlib.sha256().block_size
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
 
 def pseudonym(value: str | PersonalNumber, *, purpose: str) -> str:

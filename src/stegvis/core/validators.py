@@ -19,9 +19,11 @@ def luhn_checksum_ok(digits: str) -> bool:
     """
     if not digits.isdigit():
         raise ValueError(f"not digits: {digits!r}")
-    kept = sum(map(int, digits[-1::-2]))
-    doubled = sum(map(int, digits[-2::-2].translate(_DOUBLED_DIGIT)))
-    return (kept + doubled) % 10 == 0
+    if not digits.isascii():  # other decimal digits (Arabic-Indic, …) count as their values
+        digits = "".join(str(int(char)) for char in digits)
+    # The sum of the character codes, added up in C: each code is the digit plus 48.
+    codes = sum(digits[-1::-2].encode()) + sum(digits[-2::-2].translate(_DOUBLED_DIGIT).encode())
+    return (codes - 48 * len(digits)) % 10 == 0
 
 
 def luhn_check_digit(first_nine: str) -> int:

@@ -151,6 +151,7 @@ def _keys_list(value: str, allowed: frozenset[str]) -> tuple[list[str], list[str
     return list(dict.fromkeys(items)), unknown
 
 
+@bulk.collector_paused()
 def parse_enrolments(
     text: str,
     *,
@@ -421,14 +422,14 @@ def _chunks(items: list, size: int = 500):
         yield items[i : i + size]
 
 
-def _participant_ids(digests: set[str], *, after_id: int = 0) -> dict[str, int]:
+def _participant_ids(digests: set[str]) -> dict[str, int]:
     """Participant ids by look-up hash. Small sets are looked up directly; for large files one
     scan of the federation's hashes beats hundreds of IN lists."""
     from stegvis.participants.models import Participant
 
     if not digests:
         return {}
-    qs = Participant.objects.exclude(personal_number_hash="").filter(id__gt=after_id)
+    qs = Participant.objects.exclude(personal_number_hash="")
     if len(digests) <= 2000:
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(digests)):
@@ -459,6 +460,7 @@ class _Progress:
             self.callback(self.total)
 
 
+@bulk.collector_paused()
 @transaction.atomic
 def enrolments_import(
     *,
@@ -537,154 +539,174 @@ def enrolments_import(
     if errors:
         raise ImportFailed(list(errors))
 
-    # New people: one per personnummer, with the first row's gender. Plain executemany
-    # inserts (stegvis.core.bulk): the rows are validated, and the ORM's per-field work would
-    # cost several times the insert itself.
+    # New people: one per personnummer, with the first row's gender. Plain multi-row inserts
+    # (stegvis.core.bulk): the rows are validated, and the ORM's per-field work would cost
+    # several times the insert itself. People and enrolments get ids reserved beforehand, so
+    # the rows that refer to them are written without reading anything back.
+    from stegvis.core import reference
+
+    excluded = reference.keys_with_flag(reference.Kind.EXIT_REASON, "excluded_from_statistics")
     now = bulk.db_datetime(timezone.now())
     db_date, db_json = bulk.date_adapter(), bulk.json_adapter()
     actor_id = getattr(actor, "pk", None)
     federation_id, intervention_id = federation.pk, intervention.pk
-    last_id = Participant.objects.order_by("-id").values_list("id", flat=True).first() or 0
     fresh: dict[str, EnrolmentRow] = {}
     for row in new_rows:
         if row.digest not in participant_ids and row.digest not in fresh:
             fresh[row.digest] = row
+    new_people = list(fresh.values())
+    people_ids = bulk.reserve_ids(Participant, len(new_people))
+    participant_ids.update(zip(fresh, people_ids, strict=True))
+    enrolment_ids = bulk.reserve_ids(Enrolment, len(new_rows))
     # Progress over the three large inserts: new people, consents (at most one per person)
     # and enrolments.
     people = len({row.digest for row in new_rows})
     report = _Progress(progress, work=len(fresh) + people + len(new_rows), total=len(rows))
-    tokens = encrypt_texts([row.number.formatted for row in fresh.values()])
-    bulk.insert_many(
-        Participant,
-        (
-            "federation_id",
-            "personal_number",
-            "personal_number_hash",
-            "is_coordination_number",
-            "is_anonymous",
-            "birth_date",
-            "birth_year",
-            "gender",
-            "created_at",
-            "created_by_id",
-        ),
-        (
-            (
-                federation_id,
-                token,
-                row.digest,
-                row.number.is_coordination_number,
-                False,
-                db_date(row.number.birth_date),
-                row.number.birth_year,
-                row.gender,
-                now,
-                actor_id,
-            )
-            for row, token in zip(fresh.values(), tokens, strict=True)
-        ),
-        on_batch=report,
-    )
-    participant_ids.update(_participant_ids(set(fresh), after_id=last_id))
-    result.created_participants = len(fresh)
 
-    # One imported consent per person and intervention, dated at the earliest new start.
-    first_start: dict[int, date] = {}
-    for row in new_rows:
-        pid = participant_ids[row.digest]
-        if pid not in consented and (pid not in first_start or row.start_date < first_start[pid]):
-            first_start[pid] = row.start_date
-    result.created_consents = bulk.insert_many(
-        Consent,
-        (
-            "federation_id",
-            "participant_id",
-            "intervention_id",
-            "scope",
-            "method",
-            "given_on",
-            "recorded_by_id",
-        ),
-        (
-            (
-                federation_id,
-                pid,
-                intervention_id,
-                Consent.Scope.REGISTRATION.value,
-                Consent.Method.IMPORTED.value,
-                db_date(given_on),
-                actor_id,
-            )
-            for pid, given_on in first_start.items()
-        ),
-        on_batch=report,
-    )
-
-    result.created_enrolments = bulk.insert_many(
-        Enrolment,
-        (
-            "federation_id",
-            "participant_id",
-            "intervention_id",
-            "start_date",
-            "end_date",
-            "exit_reason",
-            "income_sources_before",
-            "income_sources_after",
-            "af_code_before",
-            "af_code_after",
-            "created_at",
-            "imported",
-        ),
-        (
-            (
-                federation_id,
-                participant_ids[row.digest],
-                intervention_id,
-                db_date(row.start_date),
-                db_date(row.end_date),
-                row.exit_reason,
-                db_json(row.income_sources_before),
-                db_json(row.income_sources_after),
-                row.af_code_before,
-                row.af_code_after,
-                now,
-                True,
-            )
-            for row in new_rows
-        ),
-        on_batch=report,
-    )
-
-    # Follow-up tasks only where they still lie ahead: nobody follows up old history.
-    from stegvis.core import reference
-
-    excluded = reference.keys_with_flag(reference.Kind.EXIT_REASON, "excluded_from_statistics")
-    recent = {
-        (participant_ids[row.digest], row.start_date)
-        for row in new_rows
-        if row.end_date
-        and row.exit_reason not in excluded
-        and add_months(row.end_date, max(FollowUp.MONTHS)) >= today
-    }
-    followups = []
-    if recent:
-        earliest = min(start for _pid, start in recent)
-        for pk, pid, start, end in Enrolment.objects.filter(
-            intervention=intervention,
-            imported=True,
-            start_date__gte=earliest,
-            end_date__isnull=False,
-        ).values_list("pk", "participant_id", "start_date", "end_date"):
-            if (pid, start) in recent:
-                followups.extend(
-                    (federation_id, pk, months, db_date(add_months(end, months)))
-                    for months in FollowUp.MONTHS
-                    if add_months(end, months) >= today
+    def people_rows():
+        # Encrypted a batch at a time, between the statements that write the batches before.
+        for start in range(0, len(new_people), 5000):
+            batch = new_people[start : start + 5000]
+            tokens = encrypt_texts([row.number.formatted for row in batch])
+            ids = people_ids[start : start + 5000]
+            for pid, row, token in zip(ids, batch, tokens, strict=True):
+                yield (
+                    pid,
+                    federation_id,
+                    token,
+                    row.digest,
+                    row.number.is_coordination_number,
+                    False,
+                    db_date(row.number.birth_date),
+                    row.number.birth_year,
+                    row.gender,
+                    now,
+                    actor_id,
                 )
-    result.created_followups = bulk.insert_many(
-        FollowUp, ("federation_id", "enrolment_id", "months", "due_on"), followups
-    )
+
+    # SQLite writes each statement while the next rows are encrypted and converted; no other
+    # query runs until the writer is closed.
+    with bulk.Writer() as writer:
+        bulk.insert_many(
+            Participant,
+            (
+                "id",
+                "federation_id",
+                "personal_number",
+                "personal_number_hash",
+                "is_coordination_number",
+                "is_anonymous",
+                "birth_date",
+                "birth_year",
+                "gender",
+                "created_at",
+                "created_by_id",
+            ),
+            people_rows(),
+            on_batch=report,
+            writer=writer,
+        )
+        result.created_participants = len(fresh)
+
+        # One imported consent per person and intervention, dated at the earliest new start.
+        first_start: dict[int, date] = {}
+        for row in new_rows:
+            pid = participant_ids[row.digest]
+            if pid not in consented and (
+                pid not in first_start or row.start_date < first_start[pid]
+            ):
+                first_start[pid] = row.start_date
+        result.created_consents = bulk.insert_many(
+            Consent,
+            (
+                "federation_id",
+                "participant_id",
+                "intervention_id",
+                "scope",
+                "method",
+                "given_on",
+                "recorded_by_id",
+            ),
+            (
+                (
+                    federation_id,
+                    pid,
+                    intervention_id,
+                    Consent.Scope.REGISTRATION.value,
+                    Consent.Method.IMPORTED.value,
+                    db_date(given_on),
+                    actor_id,
+                )
+                for pid, given_on in first_start.items()
+            ),
+            on_batch=report,
+            writer=writer,
+        )
+
+        result.created_enrolments = bulk.insert_many(
+            Enrolment,
+            (
+                "id",
+                "federation_id",
+                "participant_id",
+                "intervention_id",
+                "start_date",
+                "end_date",
+                "exit_reason",
+                "income_sources_before",
+                "income_sources_after",
+                "af_code_before",
+                "af_code_after",
+                "created_at",
+                "imported",
+            ),
+            (
+                (
+                    eid,
+                    federation_id,
+                    participant_ids[row.digest],
+                    intervention_id,
+                    db_date(row.start_date),
+                    db_date(row.end_date),
+                    row.exit_reason,
+                    db_json(row.income_sources_before),
+                    db_json(row.income_sources_after),
+                    row.af_code_before,
+                    row.af_code_after,
+                    now,
+                    True,
+                )
+                for eid, row in zip(enrolment_ids, new_rows, strict=True)
+            ),
+            on_batch=report,
+            writer=writer,
+        )
+
+        # Follow-up tasks only where they still lie ahead: nobody follows up old history.
+        # End dates repeat from row to row: the due dates of each are worked out once.
+        ahead: dict[date, list[tuple[int, object]]] = {}
+
+        def due_dates(end: date) -> list[tuple[int, object]]:
+            if end not in ahead:
+                ahead[end] = [
+                    (months, db_date(due))
+                    for months in FollowUp.MONTHS
+                    if (due := add_months(end, months)) >= today
+                ]
+            return ahead[end]
+
+        followups = [
+            (federation_id, eid, months, due)
+            for eid, row in zip(enrolment_ids, new_rows, strict=True)
+            if row.end_date and row.exit_reason not in excluded
+            for months, due in due_dates(row.end_date)
+        ]
+        result.created_followups = bulk.insert_many(
+            FollowUp,
+            ("federation_id", "enrolment_id", "months", "due_on"),
+            followups,
+            writer=writer,
+        )
 
     bulk.after_large_insert(
         Participant, Consent, Enrolment, FollowUp, rows=result.created_enrolments
