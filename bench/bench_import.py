@@ -175,9 +175,12 @@ def _remove_rows(federations) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for table in tables:  # identifiers from the models; the ids are parameters
             cursor.execute(f"DELETE FROM {table} WHERE federation_id IN ({marks})", ids)
+    # PostgreSQL: without VACUUM the deleted rows' pages make ANALYZE count a fifth of the
+    # live rows, and the planner's estimates go astray just the same.
+    analyze = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"{analyze} {table}")
 
 
 def run(rows: int = ROWS) -> dict:
