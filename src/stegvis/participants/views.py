@@ -19,6 +19,8 @@ from stegvis.participants.eligibility import describe_rule
 from stegvis.participants.extract import build_extract, extract_pdf
 from stegvis.participants.models import Referral
 
+CASELOAD_PAGE = 40  # rows per page of "Mina deltagare"
+
 
 def _individual_interventions(membership):
     return interventions_in_scope(membership).filter(kind="individual").order_by("code")
@@ -39,8 +41,9 @@ def caseload(request):
         query=data.get("q", ""),
     )
     number = page_number(request.GET.get("sida"))
-    enrolments = selectors.caseload(membership=membership, filters=filters, reading=number * 40 + 1)
-    page = page_of(enrolments, number, per_page=40)
+    reading = number * CASELOAD_PAGE + 1  # the page, the ones before it and one row more
+    enrolments = selectors.caseload(membership=membership, filters=filters, reading=reading)
+    page = page_of(enrolments, number, per_page=CASELOAD_PAGE)
     selectors.log_listed(
         membership=membership, participants=[e.participant for e in page], reason="mina deltagare"
     )
@@ -263,12 +266,18 @@ def detail(request, pk: int):
     overview alone (``?flik=`` picks a tab; an unknown one shows the overview)."""
     membership = request.membership
     tabs = selectors.participant_tabs()
+    titles = dict(tabs)
     tab = request.GET.get("flik", "")
-    if tab not in dict(tabs):
+    if tab not in titles:
         tab = ""
-    reason = f"deltagarsida, {dict(tabs)[tab].lower()}" if tab else "deltagarsida"
+    reason = f"deltagarsida, {titles[tab].lower()}" if tab else "deltagarsida"
     participant = selectors.participant_get(membership=membership, pk=pk, reason=reason)
-    context = {"participant": participant, "tabs": tabs, "tab": tab}
+    context = {
+        "participant": participant,
+        "tabs": tabs,
+        "tab": tab,
+        "timeline_tab": selectors.TIMELINE_TAB,
+    }
     if tab == selectors.TIMELINE_TAB:
         context["timeline"] = selectors.timeline(participant, membership)
     elif tab:
