@@ -15,6 +15,7 @@ from stegvis.conf import (
     generated_secret,
     new_fernet_key,
     new_secret_key,
+    postgres_options,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -124,6 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # trip instead of three, and PgBouncer in transaction mode, which cannot keep a cursor
     # between transactions, works in front of the database.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    postgres_options(DATABASES["default"]["OPTIONS"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; a busy timeout instead of "database is locked".
     # A 64 MiB page cache (taken only as needed) keeps index pages of large imports in memory.
