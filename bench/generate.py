@@ -843,7 +843,8 @@ def _copy(plan: dict, ranges: dict, fed: int, copies: range, progress) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             for model, changed in plan.items():
                 table = model._meta.db_table
-                columns = [f.column for f in model._meta.concrete_fields]
+                # Generated columns (the lists' sort names) are computed by the database.
+                columns = [f.column for f in model._meta.concrete_fields if not f.generated]
                 params = [
                     value
                     for column in columns
