@@ -124,3 +124,56 @@ def test_step_progress_counts_people_rated_twice_by_staff(
     assert mi.progress.people == 2
     assert mi.progress.value == 50.0
     assert mi.progress.low < 50 < mi.progress.high
+
+
+def test_step_progress_is_each_methods_own_interventions_in_the_selection(
+    scope, intervention, other_intervention, make_enrolment, link
+):
+    """Progress is read once for every method and summed over each method's interventions:
+    a method shared by two interventions counts both, a felregistrering and an enrolment
+    outside the period count nowhere, and one method asked alone gets the same figure."""
+    from datetime import date
+
+    from stegvis.assessments import services as assessment_services
+    from stegvis.assessments.models import ProgressDimension, StepRating
+    from stegvis.knowledge.results import method_results
+    from stegvis.reports.filters import ReportFilters
+
+    Method.objects.create(code="BADA", name="Båda")
+    Method.objects.create(code="INGEN", name="Utan betyg")
+    link("MI", intervention)
+    link("KBT", other_intervention)
+    link("BADA", intervention)
+    link("BADA", other_intervention)
+    assessment_services.ensure_dimensions()
+    (dimension,) = ProgressDimension.objects.order_by("position")[:1]
+
+    def rated(start, scores, *, at=intervention, end=None, reason=""):
+        enrolment = make_enrolment(start, end, reason, intervention=at)
+        for month, score in enumerate(scores, start=2):
+            StepRating.objects.create(
+                enrolment=enrolment,
+                dimension=dimension,
+                rated_on=date(start.year, month, 1),
+                rater="staff",
+                score=score,
+            )
+
+    rated(date(2025, 1, 1), [1, 3])  # MI: improved
+    rated(date(2025, 1, 1), [3, 2])  # MI: rated, not improved
+    rated(date(2025, 1, 1), [1, 4], at=other_intervention)  # KBT: improved
+    rated(date(2025, 1, 1), [1, 4], end=date(2025, 2, 2), reason="felregistrering")
+    rated(date(2023, 1, 1), [1, 4], end=date(2023, 6, 1), reason="annat")  # before the period
+
+    period = ReportFilters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
+    by_code = {r.code: r for r in method_results(period)}
+    assert (by_code["MI"].progress.people, by_code["MI"].progress.value) == (2, 50.0)
+    assert (by_code["KBT"].progress.people, by_code["KBT"].progress.value) == (1, 100.0)
+    assert by_code["BADA"].progress.people == 3
+    assert by_code["BADA"].progress.value == round(100 * 2 / 3, 1)
+    assert by_code["INGEN"].progress is None
+    # Over the whole history the enrolment before the period counts too (not the
+    # felregistrering).
+    assert {r.code: r for r in method_results()}["MI"].progress.people == 3
+    (alone,) = method_results(period, methods=[Method.objects.get(code="KBT")])
+    assert alone.progress == by_code["KBT"].progress

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from stegvis.core import reference
 from stegvis.core.tenancy import require_federation
@@ -150,29 +150,55 @@ def linked_interventions(method: Method, filters: ReportFilters) -> list:
     return list(qs)
 
 
-def _progress(filters: ReportFilters) -> Figure | None:
-    """Step-wise progress (stegförflyttning, the assessments app): of the people the staff
-    rated at least twice on some dimension, the share whose latest score on at least one
-    dimension is higher than their first."""
+def progress_by_intervention(filters: ReportFilters) -> dict[int, tuple[int, int]]:
+    """Step-wise progress (stegförflyttning, the assessments app) of the selection, by
+    intervention: (improved, rated), where *rated* are the enrolments the staff rated at least
+    twice on some dimension and *improved* those whose latest score on at least one dimension
+    is higher than their first.
+
+    The staff's ratings are read once for every intervention, each rating joined to its
+    enrolment, instead of once per method through the list of the method's enrolments: SQLite
+    walked that list and probed the ratings for each enrolment (300 000 probes for 13 000
+    ratings per method over 1 000 000 enrolments). An enrolment belongs to one intervention, so
+    a method's figure is the sum over its interventions."""
     from stegvis.assessments.models import StepRating
 
     enrolments = f.active_in_period(f.enrolments(filters), filters)
     rows = (
-        StepRating.objects.filter(enrolment__in=enrolments, rater=StepRating.Rater.STAFF)
+        StepRating.objects.filter(rater=StepRating.Rater.STAFF)
+        .filter(Exists(enrolments.filter(pk=OuterRef("enrolment_id"))))
         .order_by("rated_on", "id")
-        .values_list("enrolment_id", "dimension_id", "score")
+        .values_list("enrolment__intervention_id", "enrolment_id", "dimension_id", "score")
     )
-    series: dict[tuple[int, int], list[int]] = {}
-    for enrolment, dimension, score in rows.iterator():
-        series.setdefault((enrolment, dimension), []).append(score)
+    first: dict[tuple[int, int], int] = {}
+    latest: dict[tuple[int, int], int] = {}
+    twice: set[tuple[int, int]] = set()
+    intervention_of: dict[int, int] = {}
+    for intervention, enrolment, dimension, score in rows.iterator():
+        key = (enrolment, dimension)
+        if key in first:
+            twice.add(key)
+        else:
+            first[key] = score
+            intervention_of[enrolment] = intervention
+        latest[key] = score
     rated, improved = set(), set()
-    for (enrolment, _dimension), scores in series.items():
-        if len(scores) < 2:
-            continue
-        rated.add(enrolment)
-        if scores[-1] > scores[0]:
-            improved.add(enrolment)
-    return _share_figure(len(improved), len(rated))
+    for key in twice:
+        rated.add(key[0])
+        if latest[key] > first[key]:
+            improved.add(key[0])
+    result: dict[int, tuple[int, int]] = {}
+    for enrolment in rated:
+        up, n = result.get(intervention_of[enrolment], (0, 0))
+        result[intervention_of[enrolment]] = (up + (enrolment in improved), n + 1)
+    return result
+
+
+def _progress(interventions, by_intervention: dict[int, tuple[int, int]]) -> Figure | None:
+    """A method's progress: the sum over its interventions (see ``progress_by_intervention``)."""
+    improved = sum(by_intervention.get(i.pk, (0, 0))[0] for i in interventions)
+    rated = sum(by_intervention.get(i.pk, (0, 0))[1] for i in interventions)
+    return _share_figure(improved, rated)
 
 
 def _goals(filters: ReportFilters, as_of: date) -> Figure | None:
@@ -203,9 +229,16 @@ def method_results(
     as_of = as_of or timezone.localdate()
     methods = list(methods if methods is not None else Method.objects.order_by("name"))
     by_method = counts_by_method(filters)
+    linked = {method.pk: linked_interventions(method, filters) for method in methods}
+    wanted = {i.pk: i for interventions in linked.values() for i in interventions}
+    progress = (
+        progress_by_intervention(filters.with_interventions(list(wanted.values())))
+        if wanted
+        else {}
+    )
     results = []
     for method in methods:
-        interventions = linked_interventions(method, filters)
+        interventions = linked[method.pk]
         result = MethodResult(method=method, interventions=interventions)
         if interventions:
             scoped = filters.with_interventions(interventions)
@@ -216,7 +249,7 @@ def method_results(
             figure = _share_figure(result.work_or_studies, result.exits)
             if figure:
                 result.share, result.low, result.high = figure.value, figure.low, figure.high
-            result.progress = _progress(scoped)
+            result.progress = _progress(interventions, progress)
             result.goals = _goals(scoped, as_of)
             for source in RESULT_SOURCES:
                 result.extra[source.key] = source.compute(interventions, scoped)
