@@ -4,19 +4,11 @@ activities and sessions the leader has (the role dashboards' rule, issue 22)."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.participants.test_query_counts import _queries
+
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url) -> int:
-    client.get(url)  # the session's last-seen time is written on the first request only
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_leader_dashboard_query_count_is_constant_at_ten_times_the_sessions(
