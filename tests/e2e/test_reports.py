@@ -52,3 +52,23 @@ def test_steering_sees_hidden_small_cells_and_downloads_them_hidden(page, demo, 
     with open(download_info.value.path(), encoding="utf-8-sig") as handle:
         assert "<5" in handle.read()
     screenshot(page, "reports-3-steering")
+
+
+def test_evaluator_compares_methods_with_their_step_progress(page, demo, screenshot):
+    """The methods' results as the evaluator sees them: each method's step-wise progress is
+    the one the results module computes for it (read once for every method)."""
+    from stegvis.core.models import Federation
+    from stegvis.core.tenancy import federation_scope
+    from stegvis.knowledge.results import ranked_results
+
+    with federation_scope(Federation.objects.get(slug=demo["slug"])):
+        rated = [r for r in ranked_results() if r.progress]
+    assert rated  # the demo rates people in interventions that work with methods
+
+    log_in(page, "utvarderare", demo["password"])
+    go_to(page, "Metoder")
+    expect(page.get_by_role("columnheader", name="Stegförflyttning")).to_be_visible()
+    for result in rated:
+        row = page.get_by_role("row").filter(has=page.get_by_role("link", name=result.method.name))
+        expect(row.first).to_contain_text(f"av {result.progress.people}")
+    screenshot(page, "methods-1-results")
