@@ -100,8 +100,11 @@ def test_reading_in_a_separate_process_gives_the_same_text():
 
 
 def test_a_reader_over_its_time_is_stopped():
+    # Large enough that the reader cannot have answered before the first look at the pipe,
+    # even when this process waits for a core (a two-row file sometimes had).
+    data = b"a\n" + b"1\n" * 150_000
     with pytest.raises(UnreadableFile, match="inom 0 sekunder"):
-        read_upload("fil.csv", b"a\n1\n", seconds=0)
+        read_upload("fil.csv", data, seconds=0)
     assert not [p for p in multiprocessing.active_children() if p.name == "stegvis-import-read"]
 
 
