@@ -64,3 +64,14 @@ def test_postgresql_connection_prepares_repeated_queries_and_has_no_jit():
             ["%stegvis_prepared_probe%"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_sqlite_connection_caches_pages_and_sorts_large_groupings_in_two_threads():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only (CI runs the suite on both databases)")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -65536
+        cursor.execute("PRAGMA threads")
+        assert cursor.fetchone()[0] == 2
