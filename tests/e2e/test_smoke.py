@@ -29,8 +29,9 @@ def test_admin_switches_federation_and_opens_audit_log(page, demo, screenshot):
     page.get_by_role("link", name="NAD Skåne – demoförbund").first.click()
     page.locator(".nav-group summary", has_text="Administration").click()
     page.get_by_role("link", name="Logg", exact=True).click()
-    assert page.get_by_role("heading", name="Logg").is_visible()
-    assert page.get_by_role("cell", name="Inloggning").first.is_visible()
+    # The click navigates: wait for the new page rather than look at once.
+    expect(page.get_by_role("heading", name="Logg")).to_be_visible()
+    expect(page.get_by_role("cell", name="Inloggning").first).to_be_visible()
     screenshot(page, "audit-log")
     page.locator(".switcher summary").click()
     page.get_by_role("link", name="Samordningsförbundet Mittbygd").click()
