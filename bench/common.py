@@ -74,16 +74,30 @@ def save(result: dict) -> Path:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     with contextlib.suppress(OSError):
-        result["commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH on purpose
-            capture_output=True,
-            text=True,
-            cwd=BENCH_DIR,
-            check=False,
-        ).stdout.strip()
+        result["commit"] = _commit()
     path = RESULTS / f"{result['name']}-{result['database']}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     return path
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(  # noqa: S603 - git with arguments written in this module
+        ["git", *args],  # noqa: S607 - git from PATH on purpose
+        capture_output=True,
+        text=True,
+        cwd=BENCH_DIR.parent,  # pathspecs from the repository's root
+        check=False,
+    ).stdout.strip()
+
+
+def _commit() -> str:
+    """The commit measured; "+ändrad" when the product or the benchmarks differ from it
+    (uncommitted changes), so that a result is never credited to code it did not run."""
+    commit = _git("rev-parse", "--short", "HEAD")
+    changed = _git(
+        "status", "--porcelain", "--", "src", "bench", ":!bench/results", ":!bench/README.md"
+    )
+    return f"{commit}+ändrad" if commit and changed else commit
 
 
 def update_readme() -> None:
