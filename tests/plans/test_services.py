@@ -263,6 +263,33 @@ def test_followups_leave_out_ended_enrolments_and_other_peoples_actions(
     assert selectors.followups(membership=other, today=date(2026, 6, 1)).count == 0
 
 
+def test_followups_leave_out_people_outside_the_members_scope(
+    plan, enrolment, case_worker, colleague
+):
+    """The member's own actions, meetings and plans are read first and the scope checked for
+    their enrolments afterwards: someone in another intervention, or whose consent is
+    withdrawn, is not listed even where the member is named."""
+    today = timezone.localdate()
+    PlanAction.objects.filter(plan=plan).update(
+        responsible=case_worker, status="planned", due_date=today - timedelta(days=3)
+    )
+    Meeting.objects.create(enrolment=enrolment, kind="follow_up", held_on=today + timedelta(1))
+    Plan.objects.filter(pk=plan.pk).update(next_follow_up=today - timedelta(days=1))
+    found = selectors.followups(membership=case_worker, today=today)
+    assert len(found.overdue_actions) == 10
+    assert len(found.upcoming_meetings) == 1
+    assert found.plans_due == [plan]
+    # A colleague named on an action, in an intervention of his own: not his to see.
+    PlanAction.objects.filter(plan=plan).update(responsible=colleague)
+    assert selectors.followups(membership=colleague, today=today).count == 0
+    PlanAction.objects.filter(plan=plan).update(responsible=case_worker)
+    consent = enrolment.participant.consents.get(intervention=enrolment.intervention)
+    participant_services.consent_withdraw(
+        actor=case_worker.user, consent=consent, withdrawn_on=today
+    )
+    assert selectors.followups(membership=case_worker, today=today).count == 0
+
+
 def test_anonymising_erases_plan_text_and_earlier_versions(plan, enrolment, case_worker, admin):
     services.meeting_save(
         actor=case_worker.user,
