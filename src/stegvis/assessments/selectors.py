@@ -260,22 +260,27 @@ def priorities_for(enrolments: list[Enrolment]) -> dict[int, risk.Priority]:
     return result
 
 
+ROW_RELATED = ("participant", "intervention")
+
+
 def priority_list(
     *, membership: Membership, mine: bool = False, intervention_id: int | None = None
 ) -> list[tuple[Enrolment, risk.Priority]]:
     """Ongoing enrolments in the viewer's interventions, highest priority first. Unread: the
     caller logs the participants it shows."""
     require_personal_data(membership)
-    qs: QuerySet[Enrolment] = (
-        participant_selectors.enrolments_in_scope(membership)
-        .filter(end_date__isnull=True)
-        .select_related("participant", "intervention", "main_contact__user")
+    qs: QuerySet[Enrolment] = participant_selectors.enrolments_in_scope(membership).filter(
+        end_date__isnull=True
     )
     if intervention_id:
         qs = qs.filter(intervention_id=intervention_id)
     if mine:
-        qs = qs.filter(main_contact=membership)
-    enrolments = list(qs)
+        # The main contact is the viewer: not read again for every row.
+        enrolments = list(qs.filter(main_contact=membership).select_related(*ROW_RELATED))
+        for enrolment in enrolments:
+            enrolment.main_contact = membership
+    else:
+        enrolments = list(qs.select_related(*ROW_RELATED, "main_contact__user"))
     priorities = priorities_for(enrolments)
     rows = [(e, priorities[e.pk]) for e in enrolments]
     rows.sort(key=lambda row: (-row[1].score, row[0].start_date, row[0].pk))
