@@ -3,6 +3,7 @@ runs right to left, every tap target is large, and after sending the link is use
 """
 
 import random
+import re
 from datetime import date
 
 from playwright.sync_api import expect
@@ -102,3 +103,39 @@ def test_participant_answers_in_arabic_on_a_phone(
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("status")).to_contain_text("لم يعد من الممكن استخدام هذا الرابط")
     screenshot(page, "survey-arabic-phone-closed")
+
+
+def test_administrator_reviews_a_translation_adds_a_question_and_publishes(page, demo, screenshot):
+    from tests.e2e.conftest import log_in
+
+    log_in(page, "admin", demo["password"])
+    page.goto(f"/f/{demo['slug']}/enkater/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Deltagarenkät"))
+    row.get_by_role("button", name="Ändra").click()
+    expect(page.get_by_role("heading", name="Utkast: deltagare, version 2")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("kopierat från version 1")
+
+    page.get_by_role("link", name=re.compile("^Arabiska")).click()
+    field = page.locator('textarea[name="t:q.svenska"]')
+    expect(field).to_have_attribute("dir", "rtl")
+    field.fill("كيف تتدبر أمورك باللغة السويدية؟")
+    page.locator('input[name="r:q.svenska"]').check()
+    screenshot(page, "survey-editor-1-arabic")
+    page.get_by_role("button", name="Spara texterna (arabiska)").click()
+    expect(page.get_by_role("status")).to_contain_text("1 texter sparade (Arabiska)")
+    expect(field).to_have_value("كيف تتدبر أمورك باللغة السويدية؟")
+
+    page.get_by_role("link", name="Svenska", exact=True).click()
+    page.get_by_text("Lägg till en fråga").click()
+    page.get_by_label("Fråga (svenska)").fill("Hur trivs du i gruppen?")
+    page.get_by_label("Nyckel").fill("trivsel")
+    page.get_by_label("Typ").select_option("yes_no")
+    page.get_by_role("button", name="Lägg till frågan").click()
+    expect(page.get_by_role("status")).to_contain_text("Frågan trivsel är tillagd")
+    expect(page.get_by_role("rowheader", name="trivsel")).to_be_visible()
+    screenshot(page, "survey-editor-2-questions")
+
+    page.get_by_role("button", name="Publicera version 2").click()
+    expect(page.get_by_role("status")).to_contain_text("Version 2 är publicerad")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Deltagarenkät"))
+    expect(row.get_by_role("cell", name="2", exact=True)).to_be_visible()

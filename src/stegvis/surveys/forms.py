@@ -88,3 +88,65 @@ class GroupLinkForm(forms.Form):
 class PageLinkForm(forms.Form):
     prefix = "sida"
     language = forms.ChoiceField(label="Språk", choices=_language_choices(LANGUAGES))
+
+
+class QuestionAddForm(forms.Form):
+    """A new question in a draft, worded in Swedish."""
+
+    text = forms.CharField(
+        label="Fråga (svenska)", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    key = forms.SlugField(
+        label="Nyckel",
+        max_length=40,
+        help_text="Kort namn utan mellanslag, t.ex. trivsel. Syns i exporter och API.",
+    )
+    kind = forms.ChoiceField(label="Typ", choices=())
+    required = forms.BooleanField(label="Obligatorisk", required=False)
+    options = forms.CharField(
+        label="Svarsalternativ",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="För ett val eller flera val: ett alternativ per rad, värde: text, "
+        "t.ex. ja-helt: Ja, helt.",
+    )
+    scale_min = forms.IntegerField(
+        label="Skalans lägsta värde", min_value=0, max_value=10, initial=1
+    )
+    scale_max = forms.IntegerField(
+        label="Skalans högsta värde", min_value=1, max_value=10, initial=5
+    )
+    low = forms.CharField(label="Text vid lägsta värdet", max_length=200, required=False)
+    high = forms.CharField(label="Text vid högsta värdet", max_length=200, required=False)
+    dimension_key = forms.ChoiceField(
+        label="Stegförflyttning",
+        required=False,
+        help_text="Ett svar på skalan 1–5 sparas också som deltagarens egen skattning.",
+    )
+
+    def __init__(self, *args, dimensions=(), **kwargs):
+        from stegvis.surveys.models import Question
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Question.Kind.choices
+        self.fields["dimension_key"].choices = [("", "Ingen")] + [
+            (d.key, d.label) for d in dimensions
+        ]
+
+    def clean_options(self) -> list[tuple[str, str]]:
+        from django.utils.text import slugify
+
+        rows = []
+        for number, line in enumerate(self.cleaned_data["options"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            value, _, label = line.partition(":")
+            value, label = value.strip(), label.strip()
+            slug = slugify(value)
+            if not slug or slug != value:
+                raise forms.ValidationError(
+                    f"Rad {number}: värdet '{value}' får bara innehålla små bokstäver a–z, "
+                    "siffror och bindestreck (skriv värde: text)."
+                )
+            rows.append((value, label or value))
+        return rows

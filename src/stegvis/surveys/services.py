@@ -241,6 +241,228 @@ def text_set(
     return item
 
 
+def draft_of(code: str) -> Survey | None:
+    """The questionnaire's draft (the newest version not yet published), or None."""
+    return Survey.objects.filter(code=code, status=Survey.Status.DRAFT).order_by("-version").first()
+
+
+@transaction.atomic
+def draft_start(*, actor, survey: Survey) -> tuple[Survey, bool]:
+    """The draft to change ``survey`` in: the one already started for its code, or a new version
+    copied from ``survey``. The second value says whether it was made now."""
+    from stegvis.core.models import Federation
+    from stegvis.core.tenancy import scoped_federation_id
+
+    # Two clicks at once would otherwise each make a version.
+    list(Federation.objects.select_for_update().filter(pk=scoped_federation_id()).values("pk"))
+    existing = draft_of(survey.code)
+    if existing is not None:
+        return existing, False
+    return survey_new_version(actor=actor, survey=survey), True
+
+
+@transaction.atomic
+def draft_delete(*, actor, survey: Survey) -> None:
+    """Throw a draft away (a published version is never deleted)."""
+    survey.refuse_if_published()
+    audit.log(
+        actor=actor,
+        action=audit.Action.DELETE,
+        obj=survey,
+        reason="utkast borttaget",
+        detail={"code": survey.code, "version": survey.version},
+    )
+    SurveyText.objects.filter(survey=survey).delete()
+    Option.objects.filter(question__survey=survey).delete()
+    Question.objects.filter(survey=survey).delete()
+    survey.delete()
+
+
+def text_keys(survey: Survey) -> list[tuple[str, Question | None]]:
+    """Every piece of the survey's wording in reading order: title, introduction, and for each
+    question its text, a scale's labelled ends and its options. Each with its question."""
+    keys: list[tuple[str, Question | None]] = [("title", None), ("intro", None)]
+    for question in survey.questions.prefetch_related("options").order_by("position", "id"):
+        keys.append((f"q.{question.key}", question))
+        if question.kind == Question.Kind.SCALE:
+            keys += [(f"q.{question.key}.low", question), (f"q.{question.key}.high", question)]
+        keys += [(f"o.{question.key}.{o.value}", question) for o in question.options.all()]
+    return keys
+
+
+# Texts a questionnaire cannot be shown without, in Swedish (every other language falls back to
+# Swedish where it has no translation of its own).
+def _required_in_source(key: str) -> bool:
+    return key == "title" or (key.startswith("q.") and key.count(".") == 1)
+
+
+@transaction.atomic
+def texts_save(
+    *, actor, survey: Survey, language: str, texts: dict[str, str], reviewed: set[str]
+) -> list[str]:
+    """Save a draft's wording in one language at once: ``texts`` maps keys (from
+    :func:`text_keys`) to text, ``reviewed`` names the translations a person has checked. A
+    translation left empty is removed (the Swedish text is shown instead). Everything is checked
+    before anything is written; errors name the key. Returns the keys that changed."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.refuse_if_published()
+    if language not in LANGUAGES:
+        raise ValidationError({"language": f"Okänt språk '{language}'."})
+    known = {key for key, _ in text_keys(survey)}
+    unknown = sorted(set(texts) - known)
+    if unknown:
+        raise ValidationError({"texts": f"Okända textnycklar: {', '.join(unknown)}."})
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for key, text in texts.items():
+        text = (text or "").strip()
+        if len(text) > MAX_TEXT:
+            errors[key] = f"Texten för {key} är längre än {MAX_TEXT} tecken."
+        elif not text and language == SOURCE_LANGUAGE and _required_in_source(key):
+            errors[key] = f"Texten för {key} får inte vara tom på svenska."
+        cleaned[key] = text
+    if errors:
+        raise ValidationError(errors)
+    current = {t.key: t for t in survey.texts.filter(language=language)}
+    changed = []
+    for key, text in cleaned.items():
+        # Swedish is the source: it needs no review.
+        machine = language != SOURCE_LANGUAGE and key not in reviewed
+        item = current.get(key)
+        if not text:
+            if item is not None:
+                item.delete()
+                changed.append(key)
+            continue
+        if item is None:
+            SurveyText.objects.create(
+                survey=survey, language=language, key=key, text=text, machine_translated=machine
+            )
+            changed.append(key)
+        elif (item.text, item.machine_translated) != (text, machine):
+            item.text, item.machine_translated = text, machine
+            item.save(update_fields=["text", "machine_translated"])
+            changed.append(key)
+    if changed:
+        audit.log(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=survey,
+            reason="texter",
+            detail={"language": language, "keys": changed},
+        )
+    return changed
+
+
+@transaction.atomic
+def question_add(
+    *,
+    actor,
+    survey: Survey,
+    key: str,
+    kind: str,
+    text: str,
+    required: bool = False,
+    options: list[tuple[str, str]] = (),
+    scale_min: int = 1,
+    scale_max: int = 5,
+    low: str = "",
+    high: str = "",
+    dimension_key: str = "",
+) -> Question:
+    """A new question last in a draft, worded in Swedish (translations are added afterwards)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.refuse_if_published()
+    errors: dict[str, str] = {}
+    if kind not in Question.Kind.values:
+        errors["kind"] = f"Okänd frågetyp '{kind}'."
+    if survey.questions.filter(key=key).exists():
+        errors["key"] = f"Enkäten har redan en fråga med nyckeln '{key}'."
+    if not text.strip():
+        errors["text"] = "Skriv frågan på svenska."
+    with_options = kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+    values = [value for value, _ in options]
+    if with_options and len(options) < 2:
+        errors["options"] = "Ett val eller flera val behöver minst två svarsalternativ."
+    elif len(set(values)) != len(values):
+        errors["options"] = "Två svarsalternativ har samma värde."
+    elif options and not with_options:
+        errors["options"] = "Bara frågor med ett eller flera val har svarsalternativ."
+    if kind == Question.Kind.SCALE and not scale_min < scale_max:
+        errors["scale_max"] = "Skalans högsta värde måste vara större än det lägsta."
+    elif kind == Question.Kind.SCALE and dimension_key and (scale_min, scale_max) != (1, 5):
+        errors["dimension_key"] = "Stegförflyttning kräver skalan 1–5."
+    if errors:
+        raise ValidationError(errors)
+    last = survey.questions.aggregate(p=Max("position"))["p"]
+    question = Question.objects.create(
+        survey=survey,
+        key=key,
+        position=0 if last is None else last + 1,
+        kind=kind,
+        required=required,
+        scale_min=scale_min if kind == Question.Kind.SCALE else 1,
+        scale_max=scale_max if kind == Question.Kind.SCALE else 5,
+        dimension_key=dimension_key if kind == Question.Kind.SCALE else "",
+    )
+    texts = [_text(survey, SOURCE_LANGUAGE, f"q.{key}", text.strip())]
+    if kind == Question.Kind.SCALE:
+        texts += [
+            _text(survey, SOURCE_LANGUAGE, f"q.{key}.{end}", words.strip())
+            for end, words in (("low", low), ("high", high))
+            if words.strip()
+        ]
+    for position, (value, label) in enumerate(options):
+        Option.objects.create(question=question, value=value, position=position)
+        texts.append(_text(survey, SOURCE_LANGUAGE, f"o.{key}.{value}", label.strip() or value))
+    SurveyText.objects.bulk_create(texts)
+    audit.log(actor=actor, action=audit.Action.CREATE, obj=question, detail={"key": key})
+    return question
+
+
+@transaction.atomic
+def question_delete(*, actor, question: Question) -> None:
+    """Remove a draft's question with its options and its wording in every language."""
+    survey = question.survey
+    survey.refuse_if_published()
+    key = question.key
+    audit.log(actor=actor, action=audit.Action.DELETE, obj=question, detail={"key": key})
+    doomed = [f"q.{key}", f"q.{key}.low", f"q.{key}.high"]
+    doomed += [f"o.{key}.{value}" for value in question.options.values_list("value", flat=True)]
+    SurveyText.objects.filter(survey=survey, key__in=doomed).delete()
+    question.options.all().delete()
+    question.delete()
+    _renumber(survey, list(survey.questions.order_by("position", "id")))
+
+
+def _renumber(survey: Survey, questions: list[Question]) -> None:
+    for position, question in enumerate(questions):
+        if question.position != position:
+            question.position = position
+            question.save(update_fields=["position"])
+
+
+@transaction.atomic
+def question_move(*, actor, question: Question, step: int) -> Question:
+    """Move a draft's question one place up (``step=-1``) or down (``step=1``)."""
+    survey = question.survey
+    survey.refuse_if_published()
+    questions = list(survey.questions.order_by("position", "id"))
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    target = index + step
+    if 0 <= target < len(questions):
+        questions[index], questions[target] = questions[target], questions[index]
+        _renumber(survey, questions)
+        audit.log(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=question,
+            reason="ordning",
+            detail={"position": target + 1},
+        )
+    return question
+
+
 # --- Invitations ----------------------------------------------------------------------------
 
 

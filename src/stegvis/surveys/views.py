@@ -34,9 +34,11 @@ def index(request):
         t.survey_id: t.text
         for t in SurveyText.objects.filter(survey__in=surveys, language="sv", key="title")
     }
+    drafts = dict(Survey.objects.filter(status=Survey.Status.DRAFT).values_list("code", "version"))
     for survey in surveys:
         survey.title = titles.get(survey.pk, survey.code)
         survey.needs_review = review.get(survey.pk, 0)
+        survey.draft_version = drafts.get(survey.code)
     return render(
         request,
         "surveys/index.html",

@@ -1,0 +1,286 @@
+"""The questionnaire editor: a draft version's questions and wording in every language.
+
+A published version never changes; "Ändra" starts a draft copied from it (or opens the draft
+already started), and publishing the draft replaces the published version. Answers already
+given stay with the version they were given to. Questionnaires hold no personal data.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stegvis.core.access import federation_view
+from stegvis.core.roles import Perm
+from stegvis.surveys import services
+from stegvis.surveys.forms import QuestionAddForm
+from stegvis.surveys.models import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    PublishedSurveyError,
+    Question,
+    Survey,
+    direction,
+)
+
+MANAGE = Perm.MANAGE_INTERVENTIONS
+
+KEY_LABELS = {"title": "Rubrik", "intro": "Inledning"}
+
+
+def _draft_or_404(code: str) -> Survey:
+    draft = services.draft_of(code)
+    if draft is None:
+        raise Http404("Enkäten har inget utkast.")
+    return draft
+
+
+def _editor_url(request, code: str, language: str = SOURCE_LANGUAGE) -> str:
+    url = reverse("surveys:draft", args=[request.federation.slug, code])
+    return url if language == SOURCE_LANGUAGE else f"{url}?sprak={language}"
+
+
+def _label(key: str, question: Question | None, number: int) -> str:
+    if question is None:
+        return KEY_LABELS.get(key, key)
+    if key == f"q.{question.key}":
+        return f"Fråga {number} ({question.get_kind_display().lower()})"
+    if key.endswith(".low"):
+        return f"Fråga {number}: text vid {question.scale_min}"
+    if key.endswith(".high"):
+        return f"Fråga {number}: text vid {question.scale_max}"
+    return f"Fråga {number}: alternativet {key.rsplit('.', 1)[1]}"
+
+
+def _rows(survey: Survey, language: str, errors: dict, posted=None) -> list[dict]:
+    """One row per piece of wording: the Swedish source, the text in ``language``, whether a
+    person has checked it, and any error."""
+    texts = {(t.language, t.key): t for t in survey.texts.all()}
+    numbers: dict[int, int] = {}
+    rows = []
+    for key, question in services.text_keys(survey):
+        if question is not None:
+            numbers.setdefault(question.pk, len(numbers) + 1)
+        own = texts.get((language, key))
+        source = texts.get((SOURCE_LANGUAGE, key))
+        text = own.text if own else ""
+        reviewed = own is not None and not own.machine_translated
+        if posted is not None:
+            text = posted.get(f"t:{key}", text)
+            reviewed = f"r:{key}" in posted
+        rows.append(
+            {
+                "key": key,
+                "label": _label(key, question, numbers.get(getattr(question, "pk", None), 0)),
+                "source": source.text if source else "",
+                "text": text,
+                "reviewed": reviewed,
+                "machine": own is not None and own.machine_translated,
+                "missing": own is None,
+                "long": key == "intro" or (key.startswith("q.") and key.count(".") == 1),
+                "error": errors.get(key, ""),
+            }
+        )
+    return rows
+
+
+def _language_tabs(survey: Survey) -> list[dict]:
+    counts: dict[str, dict[str, int]] = {code: {"have": 0, "machine": 0} for code in LANGUAGES}
+    for language, machine in survey.texts.values_list("language", "machine_translated"):
+        if language in counts:
+            counts[language]["have"] += 1
+            counts[language]["machine"] += machine
+    wanted = len(services.text_keys(survey))
+    return [
+        {
+            "code": code,
+            "name": name,
+            "missing": max(wanted - counts[code]["have"], 0),
+            "machine": counts[code]["machine"],
+        }
+        for code, name in LANGUAGES.items()
+    ]
+
+
+def _page(request, survey: Survey, language: str, *, rows, form, status=200, add_open=False):
+    return render(
+        request,
+        "surveys/draft.html",
+        {
+            "survey": survey,
+            "published": Survey.objects.filter(
+                code=survey.code, status=Survey.Status.PUBLISHED
+            ).first(),
+            "language": language,
+            "language_name": LANGUAGES[language],
+            "dir": direction(language),
+            "is_source": language == SOURCE_LANGUAGE,
+            "tabs": _language_tabs(survey),
+            "rows": rows,
+            "questions": _questions(survey),
+            "add_form": form,
+            "add_open": add_open,
+        },
+        status=status,
+    )
+
+
+def _questions(survey: Survey) -> list[Question]:
+    from stegvis.assessments.selectors import dimensions
+
+    labels = {d.key: d.label for d in dimensions(active_only=False)}
+    questions = list(survey.questions.order_by("position", "id"))
+    for question in questions:
+        question.dimension_label = labels.get(question.dimension_key, question.dimension_key)
+    return questions
+
+
+def _add_form(data=None) -> QuestionAddForm:
+    from stegvis.assessments.selectors import dimensions
+
+    return QuestionAddForm(data, dimensions=dimensions())
+
+
+@federation_view(MANAGE)
+@require_POST
+def draft_start(request, code: str):
+    published = Survey.objects.filter(code=code).exclude(status=Survey.Status.DRAFT)
+    survey = published.order_by("-version").first()
+    if survey is None:
+        raise Http404("Okänd enkät.")
+    draft, made = services.draft_start(actor=request.user, survey=survey)
+    if made:
+        messages.success(
+            request,
+            f"Version {draft.version} är ett utkast, kopierat från version {survey.version}. "
+            "Den publicerade versionen används tills utkastet publiceras.",
+        )
+    return redirect(_editor_url(request, code))
+
+
+@federation_view(MANAGE)
+def draft(request, code: str):
+    survey = _draft_or_404(code)
+    language = request.GET.get("sprak", SOURCE_LANGUAGE)
+    if language not in LANGUAGES:
+        raise Http404("Okänt språk.")
+    errors: dict[str, str] = {}
+    posted = None
+    if request.method == "POST":
+        posted = request.POST
+        keys = [key for key, _ in services.text_keys(survey)]
+        try:
+            changed = services.texts_save(
+                actor=request.user,
+                survey=survey,
+                language=language,
+                texts={key: posted.get(f"t:{key}", "") for key in keys if f"t:{key}" in posted},
+                reviewed={key for key in keys if f"r:{key}" in posted},
+            )
+        except ValidationError as exc:
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            messages.error(request, "Inget sparades: rätta de markerade texterna.")
+        else:
+            if changed:
+                messages.success(request, f"{len(changed)} texter sparade ({LANGUAGES[language]}).")
+            else:
+                messages.info(request, "Inget var ändrat.")
+            return redirect(_editor_url(request, code, language))
+    return _page(
+        request,
+        survey,
+        language,
+        rows=_rows(survey, language, errors, posted),
+        form=_add_form(),
+        status=400 if errors else 200,
+    )
+
+
+def _form_errors(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(" ".join(v) for v in exc.message_dict.values())
+    return " ".join(exc.messages)
+
+
+@federation_view(MANAGE)
+@require_POST
+def question_add(request, code: str):
+    survey = _draft_or_404(code)
+    form = _add_form(request.POST)
+    if form.is_valid():
+        try:
+            services.question_add(actor=request.user, survey=survey, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, f"Frågan {form.cleaned_data['key']} är tillagd.")
+            return redirect(_editor_url(request, code))
+    return _page(
+        request,
+        survey,
+        SOURCE_LANGUAGE,
+        rows=_rows(survey, SOURCE_LANGUAGE, {}),
+        form=form,
+        status=400,
+        add_open=True,
+    )
+
+
+@federation_view(MANAGE)
+@require_POST
+def question_change(request, code: str, key: str):
+    survey = _draft_or_404(code)
+    question = survey.questions.filter(key=key).first()
+    if question is None:
+        raise Http404("Okänd fråga.")
+    action = request.POST.get("action", "")
+    try:
+        if action == "upp":
+            services.question_move(actor=request.user, question=question, step=-1)
+        elif action == "ned":
+            services.question_move(actor=request.user, question=question, step=1)
+        elif action == "ta-bort":
+            services.question_delete(actor=request.user, question=question)
+            messages.success(request, f"Frågan {key} är borttagen med sina översättningar.")
+        elif action == "obligatorisk":
+            services.question_update(
+                actor=request.user, question=question, required="required" in request.POST
+            )
+        else:
+            messages.error(request, "Okänd ändring.")
+    except (ValidationError, PublishedSurveyError) as exc:
+        messages.error(
+            request, str(exc) if isinstance(exc, PublishedSurveyError) else _form_errors(exc)
+        )
+    return redirect(f"{_editor_url(request, code)}#fragor")
+
+
+@federation_view(MANAGE)
+@require_POST
+def draft_publish(request, code: str):
+    survey = _draft_or_404(code)
+    try:
+        services.survey_publish(actor=request.user, survey=survey)
+    except ValidationError as exc:
+        messages.error(request, _form_errors(exc))
+        return redirect(_editor_url(request, code))
+    messages.success(
+        request,
+        f"Version {survey.version} är publicerad. Nya länkar använder den; svar som redan "
+        "getts stannar hos sin version.",
+    )
+    return redirect("surveys:index", request.federation.slug)
+
+
+@federation_view(MANAGE)
+@require_POST
+def draft_delete(request, code: str):
+    survey = _draft_or_404(code)
+    services.draft_delete(actor=request.user, survey=survey)
+    messages.success(request, f"Utkastet (version {survey.version}) är borttaget.")
+    return redirect("surveys:index", request.federation.slug)
