@@ -401,3 +401,95 @@ def test_dashboard_to_pay_includes_unsettled_corrections(world, lead, coordinato
     page = client.get(f"/f/{compensation.federation.slug}/").content.decode()
     # Paid: nothing approved left, but 1 500 kr to claim back.
     assert "<dt>Att betala ut (kr)</dt><dd>-1500</dd>" in page
+
+
+def test_compensations_and_their_amounts_over_the_api(
+    world,
+    lead,
+    coordinator,
+    case_worker,
+    outsider,
+    api,  # noqa: F811
+):
+    *_rest, compensation = world
+    _approve(compensation, lead)
+    listed = api(coordinator).get("/compensations", status="approved")
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 1
+    item = listed.json()["items"][0]
+    assert (item["id"], item["participant_count"], item["amount_sek"]) == (compensation.pk, 2, 3000)
+    assert item["period_end"] == compensation.period_end.isoformat()
+    assert api(coordinator).get("/compensations", status="paid").json()["count"] == 0
+    detail = api(lead).get(f"/compensations/{compensation.pk}").json()
+    assert detail["amounts"] == {
+        "approved": 3000,
+        "corrected": 0,
+        "total": 3000,
+        "paid": 0,
+        "pending": 3000,
+    }
+    assert detail["corrections"] == []
+    # No names anywhere: places are numbers.
+    assert "Amal" not in str(detail)
+    assert api(case_worker).get("/compensations").status_code == 403
+    assert api(case_worker).get(f"/compensations/{compensation.pk}").status_code == 403
+    assert api(outsider).get(f"/compensations/{compensation.pk}").status_code == 404
+    assert api(outsider).get("/compensations").json()["count"] == 0
+
+
+def test_correction_and_settlement_over_the_api(world, lead, coordinator, api):  # noqa: F811
+    _activity, places, sessions, compensation = world
+    url = f"/compensations/{compensation.pk}/corrections"
+    body = {
+        "session_id": sessions[0].pk,
+        "place_id": places[0].pk,
+        "present": False,
+        "reason": "Ledaren bockade fel person.",
+    }
+    # Still a draft: the attendance is changed and the compensation counted again instead.
+    draft = api(lead).post(url, body)
+    assert draft.status_code == 400
+    assert "utkast" in draft.json()["detail"][0]
+    _approve(compensation, lead)
+    assert api(coordinator).post(url, body).status_code == 403
+    blank = api(lead).post(url, {**body, "reason": "   "})
+    assert blank.status_code == 400
+    assert blank.json()["detail"] == {"reason": ["Skriv varför närvaron rättas."]}
+    other = api(lead).post(url, {**body, "session_id": sessions[6].pk})
+    assert other.json()["detail"] == {"session": ["Tillfället ingår inte i ersättningen."]}
+    same = api(lead).post(url, {**body, "present": True})
+    assert "ingen rättelse behövs" in same.json()["detail"][0]
+    assert not CompensationCorrection.objects.exists()
+    assert Attendance.objects.get(session=sessions[0], place=places[0]).present is True
+
+    created = api(lead).post(url, body)
+    assert created.status_code == 201
+    correction = created.json()
+    assert (correction["amount_sek"], correction["entry"]) == (-1500, "Kredit")
+    assert (correction["present_before"], correction["present_after"]) == (True, False)
+    assert correction["session_date"] == sessions[0].date.isoformat()
+    assert correction["settled_on"] is None
+    assert AuditEntry.objects.filter(
+        object_type="compensation", reason="rättelse: Ledaren bockade fel person."
+    ).exists()
+    amounts = api(lead).get(f"/compensations/{compensation.pk}").json()["amounts"]
+    assert (amounts["corrected"], amounts["total"], amounts["pending"]) == (-1500, 1500, 1500)
+
+    settle = f"{url}/{correction['id']}/settle"
+    assert api(coordinator).post(settle, {"reference": "K-1"}).status_code == 403
+    settled = api(lead).post(settle, {"reference": "K-1"})
+    assert settled.status_code == 200
+    assert (settled.json()["settled_on"], settled.json()["settlement_reference"]) == (
+        TODAY.isoformat(),
+        "K-1",
+    )
+    again = api(lead).post(settle, {"reference": "K-2"})
+    assert again.status_code == 400
+    assert "reglerades redan" in again.json()["detail"][0]
+    # A correction is found only under its own compensation.
+    assert (
+        api(lead)
+        .post(f"/compensations/{compensation.pk + 99}/corrections/{correction['id']}/settle", {})
+        .status_code
+        == 404
+    )

@@ -1,6 +1,7 @@
 from stegvis.api import (
     activities,
     assessments,
+    compensations,
     interventions,
     participants,
     plans,
@@ -16,6 +17,7 @@ api.add_router("/", participants.router)
 api.add_router("/", assessments.router)
 api.add_router("/", plans.router)
 api.add_router("/", activities.router)
+api.add_router("/", compensations.router)
 # Before reports: /reports/survey-results must win over /reports/{name}.
 api.add_router("/", surveys.router)
 api.add_router("/", reports.router)
