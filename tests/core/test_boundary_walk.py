@@ -522,6 +522,8 @@ def fill(route: str, world: World, slug: str) -> list[str]:
             values = [str(world.ids[NAMED_MODEL[name]])]
         elif name == "code" and "/enkater/" in route:
             values = [world.values["surveys.survey"]["code"]]
+        elif name == "key" and "/enkater/" in route:
+            values = [world.values["surveys.question"]["key"]]
         elif name == "code" and "/metoder/" in route:
             values = [world.values["knowledge.method"]["code"]]
         elif name == "code":
@@ -641,6 +643,7 @@ API_PATH_MODEL = {
     "handover_id": "participants.handover",
     "place_id": "activities.activityenrolment",
     "compensation_id": "activities.compensation",
+    "correction_id": "activities.compensationcorrection",
     "membership_id": "core.membership",
     "member_id": "core.membership",
     "job_id": "imports.importjob",

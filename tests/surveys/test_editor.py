@@ -254,3 +254,20 @@ def test_a_draft_without_questions_cannot_be_published_and_can_be_thrown_away(dr
     assert not Survey.objects.filter(pk=survey.pk).exists()
     assert not SurveyText.objects.filter(survey_id=survey.pk).exists()
     assert Survey.objects.filter(code="deltagare").count() == 1
+
+
+def test_a_draft_or_question_with_answers_is_not_deleted(draft):
+    """Answers only reach published versions, but a draft that has some (an older database, a
+    script) keeps them: deleting it or its question is refused, not a server error."""
+    from stegvis.surveys.models import Answer, Response
+
+    client, survey = draft
+    question = survey.questions.get(key="halsa")
+    response = Response.objects.create(survey=survey, language="sv", answered_on=date(2026, 2, 1))
+    Answer.objects.create(response=response, question=question, number=3)
+    page = client.post(f"{BASE}/utkast/fragor/halsa/", {"action": "ta-bort"}, follow=True)
+    assert "Frågan halsa har svar och kan inte tas bort." in page.content.decode()
+    assert survey.questions.filter(key="halsa").exists()
+    page = client.post(f"{BASE}/utkast/ta-bort/", follow=True)
+    assert "Utkastet har länkar eller svar och kan inte tas bort." in page.content.decode()
+    assert Survey.objects.filter(pk=survey.pk).exists()

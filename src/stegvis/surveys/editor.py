@@ -281,6 +281,10 @@ def draft_publish(request, code: str):
 @require_POST
 def draft_delete(request, code: str):
     survey = _draft_or_404(code)
-    services.draft_delete(actor=request.user, survey=survey)
+    try:
+        services.draft_delete(actor=request.user, survey=survey)
+    except ValidationError as exc:
+        messages.error(request, _form_errors(exc))
+        return redirect(_editor_url(request, code))
     messages.success(request, f"Utkastet (version {survey.version}) är borttaget.")
     return redirect("surveys:index", request.federation.slug)

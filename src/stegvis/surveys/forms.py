@@ -106,6 +106,7 @@ class QuestionAddForm(forms.Form):
     options = forms.CharField(
         label="Svarsalternativ",
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="För ett val eller flera val: ett alternativ per rad, värde: text, "
         "t.ex. ja-helt: Ja, helt.",

@@ -265,6 +265,8 @@ def draft_start(*, actor, survey: Survey) -> tuple[Survey, bool]:
 def draft_delete(*, actor, survey: Survey) -> None:
     """Throw a draft away (a published version is never deleted)."""
     survey.refuse_if_published()
+    if survey.invitations.exists() or survey.responses.exists():
+        raise ValidationError("Utkastet har länkar eller svar och kan inte tas bort.")
     audit.log(
         actor=actor,
         action=audit.Action.DELETE,
@@ -425,6 +427,8 @@ def question_delete(*, actor, question: Question) -> None:
     """Remove a draft's question with its options and its wording in every language."""
     survey = question.survey
     survey.refuse_if_published()
+    if Answer.objects.filter(question=question).exists():
+        raise ValidationError(f"Frågan {question.key} har svar och kan inte tas bort.")
     key = question.key
     audit.log(actor=actor, action=audit.Action.DELETE, obj=question, detail={"key": key})
     doomed = [f"q.{key}", f"q.{key}.low", f"q.{key}.high"]
