@@ -260,31 +260,33 @@ def question_change(request, code: str, key: str):
     return redirect(f"{_editor_url(request, code)}#fragor")
 
 
-@federation_view(MANAGE)
-@require_POST
-def draft_publish(request, code: str):
+def _finish_draft(request, code: str, service, done: str):
+    """Publish or throw away the draft: back to the list, or to the draft with the reason."""
     survey = _draft_or_404(code)
     try:
-        services.survey_publish(actor=request.user, survey=survey)
+        service(actor=request.user, survey=survey)
     except ValidationError as exc:
         messages.error(request, _form_errors(exc))
         return redirect(_editor_url(request, code))
-    messages.success(
-        request,
-        f"Version {survey.version} är publicerad. Nya länkar använder den; svar som redan "
-        "getts stannar hos sin version.",
-    )
+    messages.success(request, done.format(version=survey.version))
     return redirect("surveys:index", request.federation.slug)
+
+
+@federation_view(MANAGE)
+@require_POST
+def draft_publish(request, code: str):
+    return _finish_draft(
+        request,
+        code,
+        services.survey_publish,
+        "Version {version} är publicerad. Nya länkar använder den; svar som redan getts "
+        "stannar hos sin version.",
+    )
 
 
 @federation_view(MANAGE)
 @require_POST
 def draft_delete(request, code: str):
-    survey = _draft_or_404(code)
-    try:
-        services.draft_delete(actor=request.user, survey=survey)
-    except ValidationError as exc:
-        messages.error(request, _form_errors(exc))
-        return redirect(_editor_url(request, code))
-    messages.success(request, f"Utkastet (version {survey.version}) är borttaget.")
-    return redirect("surveys:index", request.federation.slug)
+    return _finish_draft(
+        request, code, services.draft_delete, "Utkastet (version {version}) är borttaget."
+    )
