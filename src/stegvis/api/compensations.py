@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -129,9 +130,17 @@ def _compensation(request, compensation_id: int) -> Compensation:
 
 
 def _detail(compensation: Compensation) -> Compensation:
-    compensation.corrections_out = list(
-        compensation.corrections.select_related("session").order_by("created_at", "pk")
+    # One read of the corrections serves the list and the amounts.
+    prefetch_related_objects(
+        [compensation],
+        Prefetch(
+            "corrections",
+            queryset=CompensationCorrection.objects.select_related("session").order_by(
+                "created_at", "pk"
+            ),
+        ),
     )
+    compensation.corrections_out = list(compensation.corrections.all())
     compensation.amounts = services.compensation_paid_amounts(compensation)
     return compensation
 

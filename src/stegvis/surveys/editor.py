@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stegvis.core.access import federation_view
+from stegvis.core.forms import apply_errors
 from stegvis.core.roles import Perm
 from stegvis.surveys import services
 from stegvis.surveys.forms import QuestionAddForm
@@ -56,13 +57,13 @@ def _label(key: str, question: Question | None, number: int) -> str:
     return f"Fråga {number}: alternativet {key.rsplit('.', 1)[1]}"
 
 
-def _rows(survey: Survey, language: str, errors: dict, posted=None) -> list[dict]:
-    """One row per piece of wording: the Swedish source, the text in ``language``, whether a
-    person has checked it, and any error."""
+def _rows(survey: Survey, keys, language: str, errors: dict, posted=None) -> list[dict]:
+    """One row per piece of wording (``keys`` from ``services.text_keys``): the Swedish source,
+    the text in ``language``, whether a person has checked it, and any error."""
     texts = {(t.language, t.key): t for t in survey.texts.all()}
     numbers: dict[int, int] = {}
     rows = []
-    for key, question in services.text_keys(survey):
+    for key, question in keys:
         if question is not None:
             numbers.setdefault(question.pk, len(numbers) + 1)
         own = texts.get((language, key))
@@ -81,20 +82,23 @@ def _rows(survey: Survey, language: str, errors: dict, posted=None) -> list[dict
                 "reviewed": reviewed,
                 "machine": own is not None and own.machine_translated,
                 "missing": own is None,
-                "long": key == "intro" or (key.startswith("q.") and key.count(".") == 1),
+                "long": key == "intro" or services.is_question_text(key),
                 "error": errors.get(key, ""),
             }
         )
+    first = next((row for row in rows if row["error"]), None)
+    if first is not None:
+        first["focus"] = True  # the page opens at the first text to put right
     return rows
 
 
-def _language_tabs(survey: Survey) -> list[dict]:
+def _language_tabs(survey: Survey, wanted: int) -> list[dict]:
+    """Each language with how many of the ``wanted`` texts it lacks and how many await review."""
     counts: dict[str, dict[str, int]] = {code: {"have": 0, "machine": 0} for code in LANGUAGES}
     for language, machine in survey.texts.values_list("language", "machine_translated"):
         if language in counts:
             counts[language]["have"] += 1
             counts[language]["machine"] += machine
-    wanted = len(services.text_keys(survey))
     return [
         {
             "code": code,
@@ -106,7 +110,10 @@ def _language_tabs(survey: Survey) -> list[dict]:
     ]
 
 
-def _page(request, survey: Survey, language: str, *, rows, form, status=200, add_open=False):
+def _page(request, survey: Survey, language: str, *, form, errors=None, posted=None):
+    """The editor; a bound question form is one that was refused (shown open, with its
+    errors)."""
+    keys = services.text_keys(survey)
     return render(
         request,
         "surveys/draft.html",
@@ -119,13 +126,13 @@ def _page(request, survey: Survey, language: str, *, rows, form, status=200, add
             "language_name": LANGUAGES[language],
             "dir": direction(language),
             "is_source": language == SOURCE_LANGUAGE,
-            "tabs": _language_tabs(survey),
-            "rows": rows,
+            "tabs": _language_tabs(survey, len(keys)),
+            "rows": _rows(survey, keys, language, errors or {}, posted),
             "questions": _questions(survey),
             "add_form": form,
-            "add_open": add_open,
+            "add_open": form.is_bound,
         },
-        status=status,
+        status=400 if errors or form.is_bound else 200,
     )
 
 
@@ -172,38 +179,25 @@ def draft(request, code: str):
     posted = None
     if request.method == "POST":
         posted = request.POST
-        keys = [key for key, _ in services.text_keys(survey)]
         try:
             changed = services.texts_save(
                 actor=request.user,
                 survey=survey,
                 language=language,
-                texts={key: posted.get(f"t:{key}", "") for key in keys if f"t:{key}" in posted},
-                reviewed={key for key in keys if f"r:{key}" in posted},
+                texts={k[2:]: v for k, v in posted.items() if k.startswith("t:")},
+                reviewed={k[2:] for k in posted if k.startswith("r:")},
             )
         except ValidationError as exc:
             errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
-            messages.error(request, "Inget sparades: rätta de markerade texterna.")
+            # Said at the top too: the texts they name may lie far down the page.
+            messages.error(request, " ".join(["Inget sparades:", *errors.values()]))
         else:
             if changed:
                 messages.success(request, f"{len(changed)} texter sparade ({LANGUAGES[language]}).")
             else:
                 messages.info(request, "Inget var ändrat.")
             return redirect(_editor_url(request, code, language))
-    return _page(
-        request,
-        survey,
-        language,
-        rows=_rows(survey, language, errors, posted),
-        form=_add_form(),
-        status=400 if errors else 200,
-    )
-
-
-def _form_errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(" ".join(v) for v in exc.message_dict.values())
-    return " ".join(exc.messages)
+    return _page(request, survey, language, form=_add_form(), errors=errors, posted=posted)
 
 
 @federation_view(MANAGE)
@@ -215,20 +209,11 @@ def question_add(request, code: str):
         try:
             services.question_add(actor=request.user, survey=survey, **form.cleaned_data)
         except ValidationError as exc:
-            for field, problems in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Frågan {form.cleaned_data['key']} är tillagd.")
             return redirect(_editor_url(request, code))
-    return _page(
-        request,
-        survey,
-        SOURCE_LANGUAGE,
-        rows=_rows(survey, SOURCE_LANGUAGE, {}),
-        form=form,
-        status=400,
-        add_open=True,
-    )
+    return _page(request, survey, SOURCE_LANGUAGE, form=form)
 
 
 @federation_view(MANAGE)
@@ -253,10 +238,10 @@ def question_change(request, code: str, key: str):
             )
         else:
             messages.error(request, "Okänd ändring.")
-    except (ValidationError, PublishedSurveyError) as exc:
-        messages.error(
-            request, str(exc) if isinstance(exc, PublishedSurveyError) else _form_errors(exc)
-        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PublishedSurveyError as exc:
+        messages.error(request, str(exc))
     return redirect(f"{_editor_url(request, code)}#fragor")
 
 
@@ -266,7 +251,7 @@ def _finish_draft(request, code: str, service, done: str):
     try:
         service(actor=request.user, survey=survey)
     except ValidationError as exc:
-        messages.error(request, _form_errors(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect(_editor_url(request, code))
     messages.success(request, done.format(version=survey.version))
     return redirect("surveys:index", request.federation.slug)

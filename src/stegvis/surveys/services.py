@@ -103,10 +103,7 @@ def ensure_default_surveys(*, actor=None) -> list[Survey]:
     """
     if not _missing_defaults():
         return []
-    from stegvis.core.models import Federation
-    from stegvis.core.tenancy import scoped_federation_id
-
-    list(Federation.objects.select_for_update().filter(pk=scoped_federation_id()).values("pk"))
+    _lock_federation()
     created = []
     for definition in _missing_defaults():
         survey = _create_from_definition(definition, actor=actor)
@@ -121,6 +118,15 @@ def ensure_default_surveys(*, actor=None) -> list[Survey]:
             detail={"codes": [s.code for s in created]},
         )
     return created
+
+
+def _lock_federation() -> None:
+    """Hold the federation's row until the transaction ends: two requests that would each make
+    the same questionnaires or drafts run one after the other."""
+    from stegvis.core.models import Federation
+    from stegvis.core.tenancy import scoped_federation_id
+
+    list(Federation.objects.select_for_update().filter(pk=scoped_federation_id()).values("pk"))
 
 
 def _publish(survey: Survey) -> None:
@@ -250,11 +256,7 @@ def draft_of(code: str) -> Survey | None:
 def draft_start(*, actor, survey: Survey) -> tuple[Survey, bool]:
     """The draft to change ``survey`` in: the one already started for its code, or a new version
     copied from ``survey``. The second value says whether it was made now."""
-    from stegvis.core.models import Federation
-    from stegvis.core.tenancy import scoped_federation_id
-
-    # Two clicks at once would otherwise each make a version.
-    list(Federation.objects.select_for_update().filter(pk=scoped_federation_id()).values("pk"))
+    _lock_federation()  # two clicks at once would otherwise each make a version
     existing = draft_of(survey.code)
     if existing is not None:
         return existing, False
@@ -274,10 +276,7 @@ def draft_delete(*, actor, survey: Survey) -> None:
         reason="utkast borttaget",
         detail={"code": survey.code, "version": survey.version},
     )
-    SurveyText.objects.filter(survey=survey).delete()
-    Option.objects.filter(question__survey=survey).delete()
-    Question.objects.filter(survey=survey).delete()
-    survey.delete()
+    survey.delete()  # its questions, options and texts with it
 
 
 def text_keys(survey: Survey) -> list[tuple[str, Question | None]]:
@@ -292,10 +291,15 @@ def text_keys(survey: Survey) -> list[tuple[str, Question | None]]:
     return keys
 
 
+def is_question_text(key: str) -> bool:
+    """``q.<question>``: a question's own wording (not a scale end or an option)."""
+    return key.startswith("q.") and key.count(".") == 1
+
+
 # Texts a questionnaire cannot be shown without, in Swedish (every other language falls back to
 # Swedish where it has no translation of its own).
 def _required_in_source(key: str) -> bool:
-    return key == "title" or (key.startswith("q.") and key.count(".") == 1)
+    return key == "title" or is_question_text(key)
 
 
 @transaction.atomic
@@ -310,14 +314,14 @@ def texts_save(
     survey.refuse_if_published()
     if language not in LANGUAGES:
         raise ValidationError({"language": f"Okänt språk '{language}'."})
-    known = {key for key, _ in text_keys(survey)}
-    unknown = sorted(set(texts) - known)
+    known = [key for key, _ in text_keys(survey)]  # in reading order
+    unknown = sorted(set(texts) - set(known))
     if unknown:
         raise ValidationError({"texts": f"Okända textnycklar: {', '.join(unknown)}."})
     errors: dict[str, str] = {}
     cleaned: dict[str, str] = {}
-    for key, text in texts.items():
-        text = (text or "").strip()
+    for key in (key for key in known if key in texts):
+        text = (texts[key] or "").strip()
         if len(text) > MAX_TEXT:
             errors[key] = f"Texten för {key} är längre än {MAX_TEXT} tecken."
         elif not text and language == SOURCE_LANGUAGE and _required_in_source(key):
@@ -434,12 +438,11 @@ def question_delete(*, actor, question: Question) -> None:
     doomed = [f"q.{key}", f"q.{key}.low", f"q.{key}.high"]
     doomed += [f"o.{key}.{value}" for value in question.options.values_list("value", flat=True)]
     SurveyText.objects.filter(survey=survey, key__in=doomed).delete()
-    question.options.all().delete()
-    question.delete()
-    _renumber(survey, list(survey.questions.order_by("position", "id")))
+    question.delete()  # its options with it
+    _renumber(list(survey.questions.order_by("position", "id")))
 
 
-def _renumber(survey: Survey, questions: list[Question]) -> None:
+def _renumber(questions: list[Question]) -> None:
     for position, question in enumerate(questions):
         if question.position != position:
             question.position = position
@@ -456,7 +459,7 @@ def question_move(*, actor, question: Question, step: int) -> Question:
     target = index + step
     if 0 <= target < len(questions):
         questions[index], questions[target] = questions[target], questions[index]
-        _renumber(survey, questions)
+        _renumber(questions)
         audit.log(
             actor=actor,
             action=audit.Action.UPDATE,
